@@ -1,0 +1,63 @@
+import { loadConfigFile } from '../../config/load.js';
+import { createGateway } from '../../gateway/create-gateway.js';
+import { createLogger } from '../../logging/logger.js';
+import { PROVIDER_PROFILES } from '../../providers/kinds.js';
+import { listen, type RunningServer } from '../../server/node-server.js';
+import type { GatewayConfig } from '../../config/types.js';
+import type { Logger } from '../../logging/logger.js';
+import { parseCommandArgs, parsePort, UsageError, type Command } from '../args.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the gateway',
+  usage: `Usage: switchyard serve --config FILE [--port N] [--host HOST]
+
+Runs the gateway with the given config file. --port and --host override server.port and
+server.host. SIGTERM or SIGINT drains: no new requests, in-flight requests and streams finish
+(up to server.shutdown_grace_ms), then the process exits 0.`,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, host: { type: 'string' } });
+    if (values.help) return printUsage(this.usage);
+    if (values.config === undefined) throw new UsageError('--config FILE is required');
+    const port = parsePort(values.port);
+    const config = loadConfigFile(values.config);
+    const logger = createLogger(config.server.logLevel);
+    const running = await startGateway(config, logger, { port, host: values.host });
+    logger.info({ url: running.url, config: values.config }, 'switchyard listening');
+    await untilSignalled(running, logger);
+    return 0;
+  },
+};
+
+export async function startGateway(config: GatewayConfig, logger: Logger, overrides: { port?: number | undefined; host?: string | undefined }): Promise<RunningServer> {
+  for (const provider of config.providers.values()) {
+    if (provider.apiKey === undefined && PROVIDER_PROFILES[provider.kind].requiresKey) {
+      logger.warn({ provider: provider.name }, `provider "${provider.name}" has no API key (${provider.apiKeySource ?? 'api_key'}); its requests will fail until one is set`);
+    }
+  }
+  const gateway = createGateway(config, { logger });
+  return listen(gateway, { host: overrides.host ?? config.server.host, port: overrides.port ?? config.server.port, logger });
+}
+
+/** Block until SIGTERM/SIGINT, then drain. A second signal exits at once. */
+export async function untilSignalled(running: RunningServer, logger: Logger, alsoClose: Array<() => Promise<void>> = []): Promise<void> {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'draining');
+  const onSecondSignal = (): void => {
+    logger.warn('second signal: exiting without draining');
+    process.exit(1);
+  };
+  process.once('SIGTERM', onSecondSignal);
+  process.once('SIGINT', onSecondSignal);
+  const { forced } = await running.shutdown();
+  await Promise.all(alsoClose.map((close) => close()));
+  logger.info({ forced }, forced ? 'shutdown: grace period over, open requests were cut' : 'shutdown: all requests finished');
+}
+
+export function printUsage(usage: string): number {
+  process.stdout.write(`${usage}\n`);
+  return 0;
+}

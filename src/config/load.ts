@@ -1,0 +1,242 @@
+import { readFileSync } from 'node:fs';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { DEFAULT_AZURE_API_VERSION, PROVIDER_PROFILES, type ProviderKind } from '../providers/kinds.js';
+import { configFileSchema, type ConfigFile } from './schema.js';
+import type { GatewayConfig, ModelConfig, ProviderConfig, RouteConfig, TargetRef } from './types.js';
+
+/** One problem in a config file, located by its path and line. */
+export interface ConfigIssue {
+  /** Dotted path to the field, e.g. `providers.openai.base_url`. */
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  readonly source: string;
+
+  constructor(source: string, issues: ConfigIssue[]) {
+    super(issues.map((issue) => formatIssue(source, issue)).join('\n'));
+    this.name = 'ConfigError';
+    this.source = source;
+    this.issues = issues;
+  }
+}
+
+export function formatIssue(source: string, issue: ConfigIssue): string {
+  const where = issue.line === undefined ? source : `${source}:${issue.line}:${issue.column ?? 1}`;
+  return `${where}: ${issue.path === '' ? '(top level)' : issue.path}: ${issue.message}`;
+}
+
+export interface LoadOptions {
+  /** Environment for `${VAR}` interpolation and default key variables; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+export function loadConfigFile(path: string, options: LoadOptions = {}): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError(path, [{ path: '', message: `cannot read the config: ${reason}` }]);
+  }
+  return parseConfig(text, path, options);
+}
+
+/** Parse and validate config text; throws ConfigError listing every problem found. */
+export function parseConfig(text: string, source = '<config>', options: LoadOptions = {}): GatewayConfig {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => {
+        const position = lineCounter.linePos(error.pos[0]);
+        return { path: '', line: position.line, column: position.col, message: `YAML: ${error.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const locate = (path: ReadonlyArray<PropertyKey>): Pick<ConfigIssue, 'line' | 'column'> => locatePath(document, lineCounter, path);
+  const env = options.env ?? process.env;
+  const missing: ConfigIssue[] = [];
+  const raw = interpolateTree(document.toJS() ?? {}, env, [], (path, name) => {
+    missing.push({ path: dotted(path), ...locate(path), message: `environment variable ${name} is not set (write \${${name}:-default} for a fallback)` });
+  });
+  if (missing.length > 0) throw new ConfigError(source, missing);
+
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(source, parsed.error.issues.map((issue) => toConfigIssue(issue, locate)));
+  }
+  const issues: ConfigIssue[] = [];
+  const config = buildConfig(parsed.data, env, (path, message) => {
+    issues.push({ path: dotted(path), ...locate(path), message });
+  });
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return config;
+}
+
+function buildConfig(
+  file: ConfigFile,
+  env: Record<string, string | undefined>,
+  report: (path: Array<string | number>, message: string) => void,
+): GatewayConfig {
+  const providers = new Map<string, ProviderConfig>();
+  for (const [name, entry] of Object.entries(file.providers)) {
+    const profile = PROVIDER_PROFILES[entry.kind as ProviderKind];
+    const baseUrl = entry.base_url ?? ('defaultBaseUrl' in profile ? profile.defaultBaseUrl : undefined);
+    if (baseUrl === undefined) {
+      report(['providers', name, 'base_url'], `required for kind ${entry.kind}`);
+      continue;
+    }
+    const keyVariable = entry.api_key_env ?? ('apiKeyEnv' in profile ? profile.apiKeyEnv : undefined);
+    const apiKey = entry.api_key ?? (keyVariable === undefined ? undefined : env[keyVariable]);
+    providers.set(name, {
+      name,
+      kind: entry.kind as ProviderKind,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      apiKey: apiKey === '' ? undefined : apiKey,
+      apiKeySource: entry.api_key !== undefined ? 'config' : keyVariable,
+      apiVersion: entry.api_version ?? (entry.kind === 'azure-openai' ? DEFAULT_AZURE_API_VERSION : undefined),
+      headers: entry.headers ?? {},
+      timeouts: {
+        connectMs: entry.timeouts?.connect_ms ?? 10_000,
+        firstByteMs: entry.timeouts?.first_byte_ms ?? 120_000,
+        idleMs: entry.timeouts?.idle_ms ?? 120_000,
+        totalMs: entry.timeouts?.total_ms ?? 900_000,
+      },
+      maxConnections: entry.max_connections,
+    });
+  }
+
+  const models = new Map<string, ModelConfig>();
+  for (const [id, entry] of Object.entries(file.models)) {
+    const slash = id.indexOf('/');
+    const providerName = id.slice(0, slash);
+    if (!(providerName in file.providers)) {
+      report(['models', id], `unknown provider "${providerName}" (configured: ${Object.keys(file.providers).join(', ') || 'none'})`);
+      continue;
+    }
+    models.set(id, {
+      id,
+      provider: providerName,
+      upstream: entry.upstream ?? id.slice(slash + 1),
+      contextWindow: entry.context_window,
+      maxOutput: entry.max_output,
+      capabilities: new Set(entry.capabilities ?? []),
+    });
+  }
+
+  const routes = new Map<string, RouteConfig>();
+  for (const [alias, entry] of Object.entries(file.routes)) {
+    const targets: TargetRef[] = [];
+    entry.targets.forEach((target, index) => {
+      const resolved = resolveTargetName(target, file.providers, models);
+      if (typeof resolved === 'string') report(['routes', alias, 'targets', index], resolved);
+      else targets.push(resolved);
+    });
+    routes.set(alias, { alias, description: entry.description, targets });
+  }
+
+  return Object.freeze({
+    server: Object.freeze({
+      host: file.server.host,
+      port: file.server.port,
+      bodyLimitBytes: file.server.body_limit_bytes,
+      shutdownGraceMs: file.server.shutdown_grace_ms,
+      logLevel: file.server.log_level,
+    }),
+    providers,
+    models,
+    routes,
+  });
+}
+
+/** `provider/model` into a target, or a message saying why it cannot be one. */
+function resolveTargetName(name: string, providers: ConfigFile['providers'], models: Map<string, ModelConfig>): TargetRef | string {
+  const known = models.get(name);
+  if (known !== undefined) return { provider: known.provider, upstreamModel: known.upstream, modelId: known.id };
+  const slash = name.indexOf('/');
+  if (slash <= 0 || slash === name.length - 1) return `"${name}" is not provider/model`;
+  const provider = name.slice(0, slash);
+  if (!(provider in providers)) return `unknown provider "${provider}" (configured: ${Object.keys(providers).join(', ') || 'none'})`;
+  return { provider, upstreamModel: name.slice(slash + 1), modelId: name };
+}
+
+/** Interpolate every string in the parsed YAML, reporting unset variables by path. */
+function interpolateTree(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  path: Array<string | number>,
+  onMissing: (path: Array<string | number>, name: string) => void,
+): unknown {
+  if (typeof value === 'string') {
+    const result = interpolateEnv(value, env);
+    if (result.missing !== undefined) onMissing(path, result.missing);
+    return result.value;
+  }
+  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, env, [...path, index], onMissing));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateTree(item, env, [...path, key], onMissing)]));
+  }
+  return value;
+}
+
+/** `${VAR}` and `${VAR:-default}`; reports the first unset variable without a default. */
+export function interpolateEnv(value: string, env: Record<string, string | undefined>): { value: string; missing?: string } {
+  let missing: string | undefined;
+  const result = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback: string | undefined) => {
+    const found = env[name];
+    if (found !== undefined && found !== '') return found;
+    if (fallback !== undefined) return fallback;
+    missing ??= name;
+    return '';
+  });
+  return missing === undefined ? { value: result } : { value: result, missing };
+}
+
+function toConfigIssue(issue: z.core.$ZodIssue, locate: (path: ReadonlyArray<PropertyKey>) => Pick<ConfigIssue, 'line' | 'column'>): ConfigIssue {
+  if (issue.code === 'unrecognized_keys') {
+    const path = [...issue.path, issue.keys[0] ?? ''];
+    return { path: dotted(path), ...locate(path), message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}` };
+  }
+  return { path: dotted(issue.path), ...locate(issue.path), message: issue.message };
+}
+
+function dotted(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`)).join('');
+}
+
+/** The line of the deepest node on `path` that exists in the document (a missing key points at its parent). */
+function locatePath(document: Document, lineCounter: LineCounter, path: ReadonlyArray<PropertyKey>): Pick<ConfigIssue, 'line' | 'column'> {
+  for (let length = path.length; length >= 0; length -= 1) {
+    const prefix = path.slice(0, length).map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+    const node = length === 0 ? document.contents : document.getIn(prefix, true);
+    // For a key whose value failed, point at the key itself when the pair can be found.
+    const keyNode = length > 0 ? findKeyNode(document, prefix) : undefined;
+    const target = keyNode ?? node;
+    if (isNode(target) && target.range) {
+      const position = lineCounter.linePos(target.range[0]);
+      return { line: position.line, column: position.col };
+    }
+  }
+  return {};
+}
+
+function findKeyNode(document: Document, path: Array<string | number>): unknown {
+  const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+  const last = path[path.length - 1];
+  if (parent && typeof parent === 'object' && 'items' in parent && Array.isArray(parent.items) && typeof last === 'string') {
+    for (const item of parent.items as unknown[]) {
+      if (item && typeof item === 'object' && 'key' in item) {
+        const key = (item as { key: unknown }).key;
+        if (isNode(key) && 'value' in key && key.value === last) return key;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+import type { GatewayConfig } from '../config/types.js';
+import { jsonResponse, type GatewayResponse } from './http-types.js';
+
+/** GET /v1/models in OpenAI's list format: every route alias and every catalog model. */
+export function listModels(config: GatewayConfig, startedAt: number): GatewayResponse {
+  const created = Math.floor(startedAt / 1000);
+  const data = [
+    ...[...config.routes.values()].map((route) => ({
+      id: route.alias,
+      object: 'model',
+      created,
+      owned_by: 'switchyard',
+      switchyard: { kind: 'route', targets: route.targets.map((target) => target.modelId), description: route.description ?? null },
+    })),
+    ...[...config.models.values()].map((model) => ({
+      id: model.id,
+      object: 'model',
+      created,
+      owned_by: model.provider,
+      switchyard: {
+        kind: 'model',
+        upstream: model.upstream,
+        context_window: model.contextWindow ?? null,
+        max_output: model.maxOutput ?? null,
+        capabilities: [...model.capabilities],
+      },
+    })),
+  ];
+  return jsonResponse(200, { object: 'list', data });
+}

@@ -1,0 +1,42 @@
+import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
+
+/** How a relayed stream ended. */
+export type StreamOutcome = 'completed' | 'client_closed' | 'upstream_failed';
+
+export interface RelayHooks {
+  /** Wire bytes that end the client's stream in its protocol when the provider fails mid-way. */
+  renderError(error: Error): Uint8Array;
+  onFirstChunk(): void;
+  onEnd(outcome: StreamOutcome, error?: Error): void;
+}
+
+/**
+ * Pipe a provider's stream to the client chunk by chunk: nothing is held back or re-framed. When the
+ * provider fails after bytes were sent, the stream ends with the protocol's error event; when the
+ * client leaves, the provider request is torn down.
+ */
+export async function* relayStream(upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks): AsyncGenerator<Uint8Array> {
+  let outcome: StreamOutcome = 'client_closed';
+  let failure: Error | undefined;
+  let first = true;
+  try {
+    for await (const chunk of upstream.body as AsyncIterable<Uint8Array>) {
+      if (first) {
+        first = false;
+        hooks.onFirstChunk();
+      }
+      yield chunk;
+    }
+    outcome = 'completed';
+  } catch (error) {
+    if (!signal.aborted) {
+      outcome = 'upstream_failed';
+      failure = client.classify(error);
+      yield hooks.renderError(failure);
+    }
+  } finally {
+    upstream.finish();
+    if (outcome !== 'completed') upstream.body.destroy();
+    hooks.onEnd(outcome, failure);
+  }
+}

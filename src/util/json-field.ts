@@ -1,0 +1,69 @@
+/**
+ * Byte-level edits of a JSON object body, so that a forwarded body keeps every byte the gateway does
+ * not mean to change (number precision, key order, spacing, fields it does not know).
+ * The body must already be known to be valid JSON (it was parsed once to read it).
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+
+/** [start, end) of the string token (quotes included) that is the value of a top-level key. */
+export function findTopLevelStringValue(body: Uint8Array, key: string): [number, number] | undefined {
+  const keyBytes = Buffer.from(JSON.stringify(key));
+  let depth = 0;
+  let index = 0;
+  const length = body.length;
+  while (index < length) {
+    const byte = body[index]!;
+    if (byte === QUOTE) {
+      const end = skipString(body, index);
+      if (depth === 1 && end - index === keyBytes.length && keyBytes.equals(body.subarray(index, end))) {
+        let cursor = skipWhitespace(body, end);
+        if (body[cursor] === COLON) {
+          cursor = skipWhitespace(body, cursor + 1);
+          if (body[cursor] === QUOTE) return [cursor, skipString(body, cursor)];
+        }
+      }
+      index = end;
+      continue;
+    }
+    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth += 1;
+    else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth -= 1;
+    index += 1;
+  }
+  return undefined;
+}
+
+/** The body with the string value of a top-level key replaced (the key must hold a string). */
+export function replaceTopLevelString(body: Buffer, key: string, value: string): Buffer {
+  const span = findTopLevelStringValue(body, key);
+  if (span === undefined) throw new Error(`no top-level string "${key}" in the body`);
+  return Buffer.concat([body.subarray(0, span[0]), Buffer.from(JSON.stringify(value)), body.subarray(span[1])]);
+}
+
+/** Index just past the closing quote of the string starting at `start`. */
+function skipString(body: Uint8Array, start: number): number {
+  let index = start + 1;
+  while (index < body.length) {
+    const byte = body[index]!;
+    if (byte === BACKSLASH) index += 2;
+    else if (byte === QUOTE) return index + 1;
+    else index += 1;
+  }
+  return index;
+}
+
+function skipWhitespace(body: Uint8Array, start: number): number {
+  let index = start;
+  while (index < body.length) {
+    const byte = body[index]!;
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) break;
+    index += 1;
+  }
+  return index;
+}

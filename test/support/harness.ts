@@ -1,0 +1,82 @@
+import { Writable } from 'node:stream';
+import { parseConfig } from '../../src/config/load.js';
+import { createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { listen, type RunningServer } from '../../src/server/node-server.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+
+export interface Harness {
+  gateway: Gateway;
+  server: RunningServer;
+  emulator: RunningEmulator;
+  /** Base URL for SDK clients: `${server.url}/v1`. */
+  baseURL: string;
+  /** Every log line the gateway wrote, raw. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real gateway on a free port in front of a real emulator on another. `extraConfig` is YAML
+ * appended under the generated providers/routes (use ${EMULATOR_URL} for the emulator's URL).
+ */
+export async function startHarness(options: { config?: string; timeScale?: number } = {}): Promise<Harness> {
+  const emulator = await startEmulator({ port: 0, host: '127.0.0.1', timeScale: options.timeScale ?? 0 });
+  const text = (options.config ?? defaultConfig()).replaceAll('${EMULATOR_URL}', emulator.url);
+  const config = parseConfig(text, 'test.yaml', { env: {} });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString());
+      callback();
+    },
+  });
+  const gateway = createGateway(config, { logger: createLogger('info', sink) });
+  const server = await listen(gateway, { host: '127.0.0.1', port: 0 });
+  return {
+    gateway,
+    server,
+    emulator,
+    baseURL: `${server.url}/v1`,
+    logs,
+    async close() {
+      await server.shutdown(2_000);
+      await emulator.close();
+    },
+  };
+}
+
+export const EMULATOR_KEY = 'sk-emulator-secret-0123456789';
+
+export function defaultConfig(): string {
+  return `
+server:
+  body_limit_bytes: 200000
+providers:
+  emulator:
+    kind: openai-compatible
+    base_url: \${EMULATOR_URL}/openai/v1
+    api_key: ${EMULATOR_KEY}
+    timeouts: { first_byte_ms: 1500 }
+models:
+  emulator/gpt-5.5: { context_window: 1050000, capabilities: [vision, tools] }
+routes:
+  default:
+    targets: [emulator/gpt-5.5]
+  fast:
+    targets: [emulator/claude-haiku-4-5]
+`;
+}
+
+/** POST JSON (or raw text) to the gateway and return status, headers and parsed body. */
+export async function postRaw(url: string, body: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json: json as { error?: { message: string; type: string; code: string | null; param: string | null } } };
+}
