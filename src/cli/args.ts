@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 
 /** A mistake on the command line: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
@@ -15,12 +15,23 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** Every option of the CLI takes a value; `short` is its one-letter alias. */
+type StringOptions = Record<string, { short?: string }>;
+
+export interface ParsedArgs<K extends string> {
+  values: Partial<Record<K, string>>;
+  help: boolean;
+  positionals: string[];
+}
 
 /** Strict parsing: unknown flags and missing values are usage errors, `--help` is always known. */
-export function parseCommandArgs<T extends Options>(argv: string[], options: T, allowPositionals = false) {
+export function parseCommandArgs<K extends string>(argv: string[], options: Record<K, { short?: string }>, allowPositionals = false): ParsedArgs<K> {
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, option] of Object.entries(options as StringOptions)) config[name] = { type: 'string', ...option };
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
+    const parsed = parseArgs({ args: argv, options: config, strict: true, allowPositionals });
+    const { help, ...values } = parsed.values as Record<string, string | boolean | undefined>;
+    return { values: values as Partial<Record<K, string>>, help: help === true, positionals: parsed.positionals };
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
   }

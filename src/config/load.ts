@@ -103,6 +103,7 @@ function buildConfig(
       apiKeySource: entry.api_key !== undefined ? 'config' : keyVariable,
       apiVersion: entry.api_version ?? (entry.kind === 'azure-openai' ? DEFAULT_AZURE_API_VERSION : undefined),
       headers: entry.headers ?? {},
+      forwardHeaders: (entry.forward_headers ?? []).map((name) => name.toLowerCase()),
       timeouts: {
         connectMs: entry.timeouts?.connect_ms ?? 10_000,
         firstByteMs: entry.timeouts?.first_byte_ms ?? 120_000,

@@ -38,6 +38,8 @@ const providerSchema = z.strictObject({
   api_version: nonEmpty.optional(),
   /** Extra headers sent with every request (e.g. an organisation id). */
   headers: z.record(z.string(), z.string()).optional(),
+  /** Client request headers passed on to this provider as they came (e.g. `openai-beta`). */
+  forward_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name')).optional(),
   timeouts: timeoutsSchema.optional(),
   /** Upper bound of open connections to this provider. */
   max_connections: z.number().int().positive().optional(),

@@ -29,6 +29,8 @@ export interface ProviderConfig {
   apiKeySource: string | undefined;
   apiVersion: string | undefined;
   headers: Record<string, string>;
+  /** Lower-cased names of client headers passed on as they came. */
+  forwardHeaders: string[];
   timeouts: ProviderTimeouts;
   maxConnections: number | undefined;
 }

@@ -43,7 +43,7 @@ export async function handleChatCompletions(dependencies: ChatDependencies, requ
     throw new GatewayError('unsupported_feature', `provider "${provider.name}" does not speak OpenAI Chat Completions.`, { param: 'model' });
   }
 
-  const endpoint = chatCompletionsEndpoint(provider, target.upstreamModel);
+  const endpoint = chatCompletionsEndpoint(provider, target.upstreamModel, request.headers);
   const body = model === target.upstreamModel ? request.body : replaceTopLevelString(request.body, 'model', target.upstreamModel);
   endpoint.headers.accept = streaming ? 'text/event-stream' : 'application/json';
   endpoint.headers['x-request-id'] = scope.requestId;

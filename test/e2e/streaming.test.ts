@@ -79,9 +79,14 @@ describe('stream relay', () => {
   });
 
   it('ends the stream with an error frame when the provider goes silent mid-way', async () => {
-    const { response } = await openStream();
+    const { reader, decoder } = await openStream();
     pending.shift(); // never written to again: the idle timeout (400 ms) fires
-    const text = await response.text();
+    let text = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
     assert.match(text, /"content":"first"/);
     const last = text.trim().split('\n\n').at(-1)!;
     const frame = JSON.parse(last.replace(/^data: /, '')) as { error: { code: string; message: string } };

@@ -57,6 +57,7 @@ providers:
     kind: openai-compatible
     base_url: \${EMULATOR_URL}/openai/v1
     api_key: ${EMULATOR_KEY}
+    forward_headers: [x-emulator-fault]
     timeouts: { first_byte_ms: 1500 }
 models:
   emulator/gpt-5.5: { context_window: 1050000, capabilities: [vision, tools] }

@@ -37,7 +37,24 @@ function sendError(response: http.ServerResponse, status: number, message: strin
   response.end(body);
 }
 
+/** Requests without a JSON body (GET /readyz, ...) are forwarded as they came. */
+function pipeThrough(request: http.IncomingMessage, response: http.ServerResponse): void {
+  const upstreamRequest = http.request(
+    { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: endToEndHeaders(request.headers), agent },
+    (upstreamResponse) => {
+      response.writeHead(upstreamResponse.statusCode ?? 502, endToEndHeaders(upstreamResponse.headers));
+      upstreamResponse.pipe(response);
+    },
+  );
+  upstreamRequest.on('error', (error) => sendError(response, 502, `upstream error: ${error.message}`));
+  request.pipe(upstreamRequest);
+}
+
 async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  if (request.method !== 'POST') {
+    pipeThrough(request, response);
+    return;
+  }
   let payload: Record<string, unknown>;
   try {
     payload = JSON.parse(await readBody(request)) as Record<string, unknown>;

@@ -11,8 +11,8 @@ export const configCommand: Command = {
 Validates FILE and prints every problem as FILE:LINE:COLUMN: path: message. Exits 0 when the
 config is valid, 1 when it is not. Providers without an API key are reported as warnings.`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, {}, true);
-    if (values.help) return printUsage(this.usage);
+    const { help, positionals } = parseCommandArgs(argv, {}, true);
+    if (help) return printUsage(this.usage);
     const [action, file, ...rest] = positionals;
     if (action !== 'check') throw new UsageError(action === undefined ? 'config needs a subcommand: check' : `unknown config subcommand "${action}" (known: check)`);
     if (file === undefined) throw new UsageError('config check needs a FILE');

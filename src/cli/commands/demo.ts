@@ -16,8 +16,8 @@ export const demoCommand: Command = {
 Starts the provider emulator and the gateway with the bundled config (config/demo.yaml) and prints
 copy-paste examples. The gateway listens on --port (default 8080); the emulator on a free port.`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { port: { type: 'string', short: 'p' } });
-    if (values.help) return printUsage(this.usage);
+    const { values, help } = parseCommandArgs(argv, { port: { short: 'p' } });
+    if (help) return printUsage(this.usage);
     const port = parsePort(values.port) ?? 8080;
     const logger = createLogger(process.env.SWITCHYARD_LOG_LEVEL ?? 'warn');
     const emulator = await startEmulator({ port: 0, host: '127.0.0.1', timeScale: 1 });

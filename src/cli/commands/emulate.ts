@@ -13,13 +13,13 @@ OpenAI under /azure/openai/deployments/{name}. --time-scale multiplies every sim
 (0 = instant, 1 = realistic; default from the config, else 1). Fault injection by header:
 x-emulator-fault (see the README). Recorded requests: GET /_emulator/requests.`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, {
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      config: { type: 'string', short: 'c' },
-      'time-scale': { type: 'string' },
+    const { values, help } = parseCommandArgs(argv, {
+      port: { short: 'p' },
+      host: {},
+      config: { short: 'c' },
+      'time-scale': {},
     });
-    if (values.help) return printUsage(this.usage);
+    if (help) return printUsage(this.usage);
     const port = parsePort(values.port) ?? 4010;
     const timeScale = parseNonNegative(values['time-scale'], '--time-scale');
     const config = values.config === undefined ? undefined : loadEmulatorConfig(values.config);

@@ -16,8 +16,8 @@ Runs the gateway with the given config file. --port and --host override server.p
 server.host. SIGTERM or SIGINT drains: no new requests, in-flight requests and streams finish
 (up to server.shutdown_grace_ms), then the process exits 0.`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, host: { type: 'string' } });
-    if (values.help) return printUsage(this.usage);
+    const { values, help } = parseCommandArgs(argv, { config: { short: 'c' }, port: { short: 'p' }, host: {} });
+    if (help) return printUsage(this.usage);
     if (values.config === undefined) throw new UsageError('--config FILE is required');
     const port = parsePort(values.port);
     const config = loadConfigFile(values.config);

@@ -15,14 +15,14 @@ const OPENERS = [
 ];
 
 const BODY = [
-  'The key point is that {topic} depends on a few factors that are easy to check.',
+  'The key point with {topic} is that a few factors matter, and they are easy to check.',
   'In practice, {word} matters more than most people expect.',
   'A sensible first step is to look at {word} and compare it with {word2}.',
   'Most of the time the simplest explanation turns out to be the right one.',
   'It helps to separate what is known from what is assumed.',
   'If {word} changes, the rest of the picture usually changes with it.',
   'Small, careful changes tend to work better than large ones.',
-  'The details of {word2} are worth writing down before deciding.',
+  'Details about {word2} are worth writing down before deciding.',
   'There are trade-offs, but none of them are hard to reason about.',
   'Checking the result against a second source is a cheap safeguard.',
 ];

@@ -39,15 +39,17 @@ export function encodeCacheControl(cacheControl: CacheControl | undefined): Anth
   return cacheControl.ttl === undefined ? { type: 'ephemeral' } : { type: 'ephemeral', ttl: cacheControl.ttl };
 }
 
-function withCacheControl<T extends object>(block: T, cacheControl: CacheControl | undefined): T & { cache_control?: AnthropicCacheControl } {
+function withCacheControl<T extends { cache_control?: AnthropicCacheControl }>(block: T, cacheControl: CacheControl | undefined): T {
   const encoded = encodeCacheControl(cacheControl);
-  return encoded === undefined ? block : { ...block, cache_control: encoded };
+  if (encoded !== undefined) block.cache_control = encoded;
+  return block;
 }
 
 /** Anthropic rejects empty text blocks ("text content blocks must be non-empty", trap 7): dropped. */
 export function encodeTextPart(part: TextPart): AnthropicTextBlock | undefined {
   if (part.text === '') return undefined;
-  return withCacheControl({ type: 'text', text: part.text }, part.cacheControl);
+  const block: AnthropicTextBlock = { type: 'text', text: part.text };
+  return withCacheControl(block, part.cacheControl);
 }
 
 /** A data: URL in a `url` source is inline data, not something Anthropic should fetch. */
@@ -63,12 +65,17 @@ export function encodeImagePart(part: ImagePart, path: string): AnthropicImageBl
   if (source.kind === 'file') {
     unsupported(joinPath(sourcePath, 'fileId'), 'a provider file reference cannot be sent to Anthropic; send the image inline (base64) or as an https URL');
   }
-  if (source.kind === 'url') return withCacheControl({ type: 'image', source: { type: 'url', url: source.url } }, part.cacheControl);
+  let block: AnthropicImageBlock;
+  if (source.kind === 'url') {
+    block = { type: 'image', source: { type: 'url', url: source.url } };
+    return withCacheControl(block, part.cacheControl);
+  }
   const mediaType = normalizeMediaType(source.mediaType);
   if (!isAnthropicImageMediaType(mediaType)) {
-    fail(joinPath(sourcePath, 'mediaType'), `expected one of ${ANTHROPIC_IMAGE_MEDIA_TYPES.join(', ')}, got "${source.mediaType}"`);
+    unsupported(joinPath(sourcePath, 'mediaType'), `expected one of ${ANTHROPIC_IMAGE_MEDIA_TYPES.join(', ')}, got "${source.mediaType}"`);
   }
-  return withCacheControl({ type: 'image', source: { type: 'base64', media_type: mediaType, data: toStandardBase64(source.data) } }, part.cacheControl);
+  block = { type: 'image', source: { type: 'base64', media_type: mediaType, data: toStandardBase64(source.data) } };
+  return withCacheControl(block, part.cacheControl);
 }
 
 export function encodeDocumentPart(part: DocumentPart, path: string): AnthropicDocumentBlock {

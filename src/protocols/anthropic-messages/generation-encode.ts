@@ -107,7 +107,7 @@ function planThinking(
 /**
  * Sampling parameters, dropped (never refused: they tune randomness, not what the answer means) when the
  * target cannot take them:
- * - with thinking on, Anthropic accepts no temperature / top_k and only top_p in [0.95, 1];
+ * - with thinking on, Anthropic accepts temperature only at 1, no top_k, and top_p only in [0.95, 1];
  * - adaptive-only models (Opus 4.7+, the 5 family) reject all three;
  * - since Opus 4.1 / the 4.5 family temperature and top_p are exclusive: temperature is kept;
  * - temperature is clamped to Anthropic's range [0, 1] (OpenAI's goes to 2).
@@ -115,7 +115,10 @@ function planThinking(
 function encodeSampling(request: CanonicalRequest, profile: AnthropicModelProfile, settings: GenerationSettings): void {
   if (profile.sampling === 'none') return;
   const thinkingOn = settings.thinking !== undefined && settings.thinking.type !== 'disabled';
-  if (request.temperature !== undefined && !thinkingOn) settings.temperature = Math.min(1, Math.max(0, request.temperature));
+  if (request.temperature !== undefined) {
+    const temperature = Math.min(1, Math.max(0, request.temperature));
+    if (!thinkingOn || temperature === 1) settings.temperature = temperature;
+  }
   if (request.topK !== undefined && !thinkingOn) settings.top_k = request.topK;
   if (request.topP !== undefined && (!thinkingOn || request.topP >= 0.95)) {
     const exclusive = profile.sampling === 'temperature-or-top-p' && settings.temperature !== undefined;

@@ -40,7 +40,7 @@ export function decodeAnthropicRequest(body: Record<string, unknown>, context: R
   const stopSequences = root.optionalArray('stop_sequences');
   if (stopSequences !== undefined) {
     request.stopSequences = stopSequences.map((value, index) => {
-      if (typeof value !== 'string') root.fail(`stop_sequences[${index}]`, `expected a string, got ${describeValue(value)}`);
+      if (typeof value !== 'string') return root.fail(`stop_sequences[${index}]`, `expected a string, got ${describeValue(value)}`);
       return value;
     });
   }

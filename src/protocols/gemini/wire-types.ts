@@ -27,6 +27,8 @@ export interface GeminiFunctionResponse {
   name: string;
   /** Must be an object: `{output}` / `{error}` are the documented keys. */
   response: Record<string, unknown>;
+  /** Gemini 3 multimodal function responses: `inlineData` / `fileData` parts. */
+  parts?: GeminiPart[];
 }
 
 export interface GeminiPart {

@@ -39,8 +39,8 @@ const typeForKind: Record<ErrorKind, string> = {
 export function encodeOpenAIError(error: RenderableError, requestId?: string): EncodedOpenAIError {
   const status = openAIStatus(error);
   let message = error.message === '' ? `HTTP ${status}` : error.message;
-  if (error.kind === 'overloaded' && !/overloaded/i.test(message)) message = `The provider is overloaded; try again later. ${message}`;
-  if (error.kind === 'timeout' && !/time(d)? ?out/i.test(message)) message = `The provider timed out. ${message}`;
+  const prefix = messagePrefix[error.kind];
+  if (prefix !== undefined && !message.startsWith(prefix)) message = `${prefix} ${message}`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (error.retryAfter !== undefined && error.retryAfter !== '') headers['retry-after'] = error.retryAfter;
   if (requestId !== undefined && requestId !== '') headers['x-request-id'] = requestId;
@@ -57,6 +57,12 @@ export function encodeOpenAIError(error: RenderableError, requestId?: string): E
     headers,
   };
 }
+
+/** Said first, so an OpenAI client (which only sees a 503 or 504) knows what happened upstream. */
+const messagePrefix: Partial<Record<ErrorKind, string>> = {
+  overloaded: 'The provider is overloaded; try again later.',
+  timeout: 'The provider timed out.',
+};
 
 function openAIStatus(error: RenderableError): number {
   if (error.kind === 'overloaded') return 503;

@@ -10,7 +10,7 @@ import type {
   UserContentPart,
 } from '../../canonical/types.js';
 import { checkImageUrl, isDataUrl, mediaTypeForFilename, normalizeMediaType, parseDataUrl, sniffMediaType, toStandardBase64 } from './media.js';
-import { FieldReader, describeValue, fail, unsupported } from './validate.js';
+import { FieldReader, fail, unsupported } from './validate.js';
 
 /**
  * Chat `messages[]` into canonical messages. Conventions (see README.md):
@@ -74,9 +74,8 @@ function textPart(text: string, part?: FieldReader): TextPart[] {
 
 /** A `content` that is a string or an array of `{type:"text"}` parts (system and developer messages). */
 function decodeTextContent(message: FieldReader): TextPart[] {
-  const content = message.record.content;
-  if (typeof content === 'string') return textPart(content);
-  const parts = message.array('content');
+  const parts = message.stringOrParts('content');
+  if (typeof parts === 'string') return textPart(parts);
   return parts.flatMap((value, index) => {
     const part = FieldReader.of(value, message.at('content') + `[${index}]`);
     const type = part.string('type');
@@ -86,9 +85,8 @@ function decodeTextContent(message: FieldReader): TextPart[] {
 }
 
 function decodeUserContent(message: FieldReader): UserContentPart[] {
-  const content = message.record.content;
-  if (typeof content === 'string') return textPart(content);
-  const parts = message.array('content');
+  const parts = message.stringOrParts('content');
+  if (typeof parts === 'string') return textPart(parts);
   return parts.flatMap((value, index): UserContentPart[] => {
     const part = FieldReader.of(value, message.at('content') + `[${index}]`);
     const type = part.string('type');
@@ -151,8 +149,10 @@ function decodeFilePart(part: FieldReader): DocumentPart {
     } else {
       // OpenAI documents file_data as base64; clients send either a data URL or the bare base64.
       const data = toStandardBase64(fileData);
-      const mediaType = sniffMediaType(data) ?? mediaTypeForFilename(filename);
-      if (mediaType === undefined) file.fail('file_data', 'cannot tell the media type: send a data URL (data:application/pdf;base64,…) or a filename with an extension');
+      const mediaType =
+        sniffMediaType(data) ??
+        mediaTypeForFilename(filename) ??
+        file.fail('file_data', 'cannot tell the media type: send a data URL (data:application/pdf;base64,…) or a filename with an extension');
       source = { kind: 'base64', mediaType: normalizeMediaType(mediaType), data };
     }
   } else if (fileId !== undefined) {
@@ -174,11 +174,11 @@ function decodeAssistantContent(message: FieldReader, toolNames: Map<string, str
   }
   if (message.has('audio')) unsupported(message.at('audio'), 'assistant audio cannot be translated to other providers');
   const content: AssistantContentPart[] = [];
-  const raw = message.record.content;
+  const raw = message.has('content') ? message.stringOrParts('content') : [];
   if (typeof raw === 'string') {
     content.push(...textPart(raw));
-  } else if (raw !== null && raw !== undefined) {
-    message.array('content').forEach((value, index) => {
+  } else {
+    raw.forEach((value, index) => {
       const part = FieldReader.of(value, message.at('content') + `[${index}]`);
       const type = part.string('type');
       if (type === 'text') content.push(...textPart(part.string('text'), part));
@@ -208,11 +208,11 @@ function decodeToolMessage(message: FieldReader, toolNames: Map<string, string>)
   if (toolName === undefined) {
     message.fail('tool_call_id', `no earlier assistant message has a tool call with id "${toolCallId}"`);
   }
-  const raw = message.record.content;
+  const raw = message.stringOrParts('content');
   let content: Array<TextPart | ImagePart>;
   if (typeof raw === 'string') {
     content = textPart(raw);
-  } else if (Array.isArray(raw)) {
+  } else {
     content = raw.flatMap((value, index): Array<TextPart | ImagePart> => {
       const part = FieldReader.of(value, message.at('content') + `[${index}]`);
       const type = part.string('type');
@@ -221,8 +221,6 @@ function decodeToolMessage(message: FieldReader, toolNames: Map<string, string>)
       if (type === 'image_url') return [decodeImagePart(part)];
       return part.fail('type', `expected "text" or "image_url", got "${type}"`);
     });
-  } else {
-    return message.fail('content', `expected a string or an array of text parts, got ${describeValue(raw)}`);
   }
   return { type: 'tool-result', toolCallId, toolName, content };
 }

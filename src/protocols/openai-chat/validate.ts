@@ -130,6 +130,13 @@ export class FieldReader {
     return value;
   }
 
+  /** Chat `content`: a plain string or an array of typed parts. */
+  stringOrParts(key: string): string | unknown[] {
+    const value = this.record[key];
+    if (typeof value === 'string' || Array.isArray(value)) return value;
+    return this.expected(key, 'a string or an array of content parts');
+  }
+
   optionalArray(key: string): unknown[] | undefined {
     return this.has(key) ? this.array(key) : undefined;
   }

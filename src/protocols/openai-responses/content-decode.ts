@@ -1,6 +1,6 @@
 import type { AssistantContentPart, DocumentPart, ImagePart, MediaSource, TextPart, UserContentPart } from '../../canonical/types.js';
 import { isDataUrl, mediaTypeForFilename, parseDataUrl, sourceFromUrl, toStandardBase64 } from './media.js';
-import { FieldReader, describeValue, fail, joinPath, unsupported } from './read.js';
+import { FieldReader, describeValue, joinPath, unsupported } from './read.js';
 
 /**
  * Content parts of Responses input items into canonical parts. Empty text is dropped, never kept as an
@@ -14,10 +14,6 @@ function wrongRole(part: FieldReader, type: string, role: MessageRole): never {
   return part.fail('type', `"${type}" content is not allowed in a ${role} message`);
 }
 
-function pushText(parts: Array<{ type: string }>, text: string): void {
-  if (text !== '') parts.push({ type: 'text', text } satisfies TextPart);
-}
-
 /** `content` of a message item: a string or an array of typed parts. */
 export function decodeMessageContent(item: FieldReader, role: 'user'): UserContentPart[];
 export function decodeMessageContent(item: FieldReader, role: 'assistant'): AssistantContentPart[];
@@ -26,7 +22,7 @@ export function decodeMessageContent(item: FieldReader, role: MessageRole): Arra
   const content = item.raw('content');
   const parts: Array<UserContentPart | AssistantContentPart> = [];
   if (typeof content === 'string') {
-    pushText(parts, content);
+    if (content !== '') parts.push({ type: 'text', text: content });
     return parts;
   }
   if (!Array.isArray(content)) return item.fail('content', `expected a string or an array of content parts, got ${describeValue(content)}`);
@@ -35,10 +31,12 @@ export function decodeMessageContent(item: FieldReader, role: MessageRole): Arra
     const type = part.string('type');
     switch (type) {
       case 'input_text':
-      case 'output_text':
+      case 'output_text': {
         // Assistant turns replayed by clients carry output_text; some send input_text. Both are text.
-        pushText(parts, part.string('text'));
+        const text = part.string('text');
+        if (text !== '') parts.push({ type: 'text', text });
         return;
+      }
       case 'refusal':
         if (role !== 'assistant') wrongRole(part, type, role);
         parts.push({ type: 'refusal', text: part.string('refusal') });
@@ -116,7 +114,7 @@ export function decodeToolOutput(item: FieldReader): Array<TextPart | ImagePart>
   const output = item.raw('output');
   const parts: Array<TextPart | ImagePart> = [];
   if (typeof output === 'string') {
-    pushText(parts, output);
+    if (output !== '') parts.push({ type: 'text', text: output });
     return parts;
   }
   if (!Array.isArray(output)) return item.fail('output', `expected a string or an array of content parts, got ${describeValue(output)}`);
@@ -125,9 +123,11 @@ export function decodeToolOutput(item: FieldReader): Array<TextPart | ImagePart>
     const type = part.string('type');
     switch (type) {
       case 'input_text':
-      case 'output_text':
-        pushText(parts, part.string('text'));
+      case 'output_text': {
+        const text = part.string('text');
+        if (text !== '') parts.push({ type: 'text', text });
         return;
+      }
       case 'input_image':
         parts.push(decodeInputImage(part));
         return;
@@ -139,5 +139,3 @@ export function decodeToolOutput(item: FieldReader): Array<TextPart | ImagePart>
   });
   return parts;
 }
-
-export { fail };

@@ -58,6 +58,27 @@ export function openAiErrorMessage(error: { kind: ErrorKind; message: string }):
 
 const defaultCodes: Partial<Record<ErrorKind, string>> = { overloaded: 'overloaded', timeout: 'timeout' };
 
+const streamCodes: Record<ErrorKind, string> = {
+  invalid_request: 'invalid_request',
+  authentication: 'invalid_api_key',
+  permission: 'permission_denied',
+  not_found: 'not_found',
+  request_too_large: 'request_too_large',
+  rate_limit: 'rate_limit_exceeded',
+  overloaded: 'overloaded',
+  server_error: 'server_error',
+  timeout: 'timeout',
+  unavailable: 'server_error',
+};
+
+/**
+ * The `code` of an error reported inside a stream, where no HTTP status travels: always set, chosen
+ * so that `classifyOpenAiErrorCode` gives the kind back.
+ */
+export function openAiStreamErrorCode(kind: ErrorKind): string {
+  return streamCodes[kind];
+}
+
 export function encodeOpenAiErrorBody(error: RenderableError): OpenAiErrorBody {
   return {
     error: {
@@ -184,10 +205,14 @@ export function classifyOpenAiErrorCode(code: string | undefined, type: string |
       case 'invalid_api_key':
         return { status: 401, kind: 'authentication' };
       case 'permission_error':
+      case 'permission_denied':
         return { status: 403, kind: 'permission' };
       case 'not_found_error':
+      case 'not_found':
       case 'model_not_found':
         return { status: 404, kind: 'not_found' };
+      case 'request_too_large':
+        return { status: 413, kind: 'request_too_large' };
       case 'invalid_request_error':
       case 'invalid_prompt':
       case 'context_length_exceeded':
@@ -201,4 +226,22 @@ export function classifyOpenAiErrorCode(code: string | undefined, type: string |
     }
   }
   return { status: 500, kind: 'server_error' };
+}
+
+const errorKinds: readonly ErrorKind[] = [
+  'invalid_request',
+  'authentication',
+  'permission',
+  'not_found',
+  'request_too_large',
+  'rate_limit',
+  'overloaded',
+  'server_error',
+  'timeout',
+  'unavailable',
+];
+
+/** A stream error's free-form kind as a catalogue kind, falling back on its status. */
+export function asErrorKind(kind: string, status: number): ErrorKind {
+  return (errorKinds as readonly string[]).includes(kind) ? (kind as ErrorKind) : kindForStatus(status);
 }

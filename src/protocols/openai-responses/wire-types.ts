@@ -166,8 +166,8 @@ export interface ResponseObject {
   metadata: Record<string, string>;
 }
 
-/** The request body this codec sends upstream. */
-export interface ResponsesRequestBody {
+/** The request body this codec sends upstream (a type alias, so it is a plain JSON record). */
+export type ResponsesRequestBody = {
   model: string;
   input: InputItem[];
   instructions?: string;
@@ -185,4 +185,4 @@ export interface ResponsesRequestBody {
   stream: boolean;
   user?: string;
   metadata?: Record<string, string>;
-}
+};

@@ -1,0 +1,158 @@
+/**
+ * Canonical stream parts → a Gemini stream, as `streamGenerateContent` sends it:
+ *
+ * - SSE (`alt=sse`): `data: {GenerateContentResponse}\r\n\r\n` per chunk, no event names, no terminator
+ *   [conformance gemini/stream-text.stream.sse];
+ * - JSON array (`context.jsonArrayStream`, clients that did not ask for `alt=sse`): `[{…}\n,\r\n{…}]`
+ *   [stream-json-array.stream.json].
+ *
+ * Each chunk holds only the new parts, with `usageMetadata` once usage is known. Text and thought text
+ * are sent as they arrive; a signature that comes at a block's end rides on an empty part, as Gemini
+ * does. Function calls are sent whole when their block ends (argument deltas buffered and parsed once;
+ * empty → `{}`); a call cut off before its end, or whose arguments are not a JSON object, is never sent
+ * half-done: the finish becomes MAX_TOKENS (if that was the reason) or MALFORMED_FUNCTION_CALL. The
+ * finish goes on a last chunk with an empty text part, as in [stream-tool-call.stream.sse].
+ *
+ * Errors after the stream began: Gemini documents no in-stream error event, so an `error` part becomes a
+ * final chunk `{"error": {"code", "message", "status"}}` — the body of a Gemini error response, which
+ * Google's SDKs raise as an API error when a chunk carries `error`.
+ */
+import type { CanonicalUsage, StreamErrorInfo, StreamPart } from '../../canonical/types.js';
+import type { EncodeContext, StreamEncoder } from '../codec.js';
+import { geminiErrorObject } from './errors.js';
+import { compact } from './fields.js';
+import { toGeminiFinishReason } from './finish-reason.js';
+import { argumentsObject, encodeFunctionCallPart } from './response-encode.js';
+import { encodeGeminiUsage } from './usage.js';
+import type { GeminiFinishReason, GeminiPart, GeminiResponseBody } from './wire-types.js';
+
+interface OpenCall {
+  id: string;
+  name: string;
+  thoughtSignature: string | undefined;
+  arguments: string;
+}
+
+export class GeminiStreamEncoder implements StreamEncoder {
+  private responseId: string;
+  private usage: Partial<CanonicalUsage> | undefined;
+  /** Signatures announced by `text-start`, waiting for the block's first text. */
+  private readonly textSignatures = new Map<number, string | undefined>();
+  private readonly geminiReasoning = new Map<number, boolean>();
+  private readonly calls = new Map<number, OpenCall>();
+  private malformedCall = false;
+  private chunks = 0;
+  private closed = false;
+
+  constructor(private readonly context: EncodeContext) {
+    this.responseId = context.requestId;
+  }
+
+  encode(part: StreamPart): string {
+    if (this.closed) return '';
+    switch (part.type) {
+      case 'response-start':
+        this.responseId = part.id;
+        if (part.usage !== undefined) this.mergeUsage(part.usage);
+        return '';
+      case 'text-start':
+        this.textSignatures.set(part.block, part.thoughtSignature);
+        return '';
+      case 'text-delta': {
+        const signature = this.textSignatures.get(part.block);
+        this.textSignatures.set(part.block, undefined);
+        return this.chunk([compact({ text: part.text, thoughtSignature: signature })]);
+      }
+      case 'text-end': {
+        const signature = part.thoughtSignature ?? this.textSignatures.get(part.block);
+        this.textSignatures.delete(part.block);
+        return signature === undefined ? '' : this.chunk([{ text: '', thoughtSignature: signature }]);
+      }
+      case 'refusal-delta':
+        return this.chunk([{ text: part.text }]);
+      case 'reasoning-start':
+        this.geminiReasoning.set(part.block, part.origin === 'gemini');
+        return '';
+      case 'reasoning-delta':
+        return part.text === '' ? '' : this.chunk([{ text: part.text, thought: true }]);
+      case 'reasoning-end': {
+        // Another provider's signature or encrypted reasoning means nothing to a Gemini client.
+        const fromGemini = this.geminiReasoning.get(part.block) === true;
+        this.geminiReasoning.delete(part.block);
+        return fromGemini && part.signature !== undefined ? this.chunk([{ text: '', thought: true, thoughtSignature: part.signature }]) : '';
+      }
+      case 'tool-call-start':
+        this.calls.set(part.block, { id: part.id, name: part.name, thoughtSignature: part.thoughtSignature, arguments: '' });
+        return '';
+      case 'tool-call-delta': {
+        const call = this.calls.get(part.block);
+        if (call !== undefined) call.arguments += part.argumentsDelta;
+        return '';
+      }
+      case 'tool-call-end':
+        return this.endCall(part.block);
+      case 'usage':
+        this.mergeUsage(part.usage);
+        return '';
+      case 'finish':
+        return this.finish(part.finishReason, part.usage);
+      case 'error':
+        return this.error(part.error);
+    }
+  }
+
+  end(): string {
+    if (this.context.jsonArrayStream !== true) return '';
+    return this.chunks === 0 ? '[]' : ']';
+  }
+
+  private endCall(block: number): string {
+    const call = this.calls.get(block);
+    this.calls.delete(block);
+    if (call === undefined) return '';
+    const args = argumentsObject(call.arguments);
+    if (args === undefined) {
+      this.malformedCall = true;
+      return '';
+    }
+    return this.chunk([encodeFunctionCallPart(call.id, call.name, args, call.thoughtSignature)]);
+  }
+
+  private finish(reason: Parameters<typeof toGeminiFinishReason>[0], usage: Partial<CanonicalUsage> | undefined): string {
+    if (usage !== undefined) this.mergeUsage(usage);
+    // Calls still open were cut off (e.g. by the token limit): never sent half-done (PROTOCOLS.md trap 2).
+    if (this.calls.size > 0) this.malformedCall = true;
+    this.calls.clear();
+    let finishReason: GeminiFinishReason = toGeminiFinishReason(reason);
+    if (this.malformedCall && finishReason !== 'MAX_TOKENS') finishReason = 'MALFORMED_FUNCTION_CALL';
+    const text = this.chunk([{ text: '' }], finishReason);
+    this.closed = true;
+    return text;
+  }
+
+  private error(error: StreamErrorInfo): string {
+    this.closed = true;
+    return this.frame({ error: geminiErrorObject(error.status, error.kind, error.message) });
+  }
+
+  private mergeUsage(usage: Partial<CanonicalUsage>): void {
+    this.usage = { ...this.usage, ...usage };
+  }
+
+  private chunk(parts: GeminiPart[], finishReason?: GeminiFinishReason): string {
+    const body: GeminiResponseBody = {
+      candidates: [{ content: { role: 'model', parts }, ...(finishReason !== undefined && { finishReason }), index: 0 }],
+      modelVersion: this.context.model,
+      responseId: this.responseId,
+    };
+    if (this.usage !== undefined) body.usageMetadata = encodeGeminiUsage(this.usage);
+    return this.frame(body);
+  }
+
+  private frame(body: unknown): string {
+    const json = JSON.stringify(body);
+    this.chunks += 1;
+    if (this.context.jsonArrayStream !== true) return `data: ${json}\r\n\r\n`;
+    return this.chunks === 1 ? `[${json}` : `\n,\r\n${json}`;
+  }
+}
