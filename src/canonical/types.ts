@@ -251,6 +251,8 @@ export interface StreamErrorInfo {
   /** A provider-neutral class: overloaded, rate_limit, server_error, invalid_request, timeout, … */
   kind: string;
   message: string;
+  /** A stable code (the gateway's, e.g. `upstream_timeout`, or the provider's), where the protocol carries one. */
+  code?: string;
 }
 
 export function emptyUsage(): CanonicalUsage {

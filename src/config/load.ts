@@ -88,7 +88,12 @@ function buildConfig(
   const providers = new Map<string, ProviderConfig>();
   for (const [name, entry] of Object.entries(file.providers)) {
     const profile = PROVIDER_PROFILES[entry.kind as ProviderKind];
-    const baseUrl = entry.base_url ?? ('defaultBaseUrl' in profile ? profile.defaultBaseUrl : undefined);
+    if (entry.kind === 'vertex-gemini' && (entry.project === undefined || entry.location === undefined)) {
+      report(['providers', name, entry.project === undefined ? 'project' : 'location'], 'required for kind vertex-gemini');
+      continue;
+    }
+    const vertexUrl = entry.kind === 'vertex-gemini' ? `https://${entry.location}-aiplatform.googleapis.com` : undefined;
+    const baseUrl = entry.base_url ?? vertexUrl ?? ('defaultBaseUrl' in profile ? profile.defaultBaseUrl : undefined);
     if (baseUrl === undefined) {
       report(['providers', name, 'base_url'], `required for kind ${entry.kind}`);
       continue;
@@ -102,6 +107,8 @@ function buildConfig(
       apiKey: apiKey === '' ? undefined : apiKey,
       apiKeySource: entry.api_key !== undefined ? 'config' : keyVariable,
       apiVersion: entry.api_version ?? (entry.kind === 'azure-openai' ? DEFAULT_AZURE_API_VERSION : undefined),
+      project: entry.project,
+      location: entry.location,
       headers: entry.headers ?? {},
       forwardHeaders: (entry.forward_headers ?? []).map((name) => name.toLowerCase()),
       timeouts: {

@@ -34,6 +34,9 @@ const providerSchema = z.strictObject({
   api_key: z.string().optional(),
   /** Name of the environment variable holding the key (overrides the kind's default). */
   api_key_env: nonEmpty.optional(),
+  /** Vertex AI: the Google Cloud project and location (region) in the URL. */
+  project: nonEmpty.optional(),
+  location: nonEmpty.optional(),
   /** Azure OpenAI: the `api-version` query parameter. */
   api_version: nonEmpty.optional(),
   /** Extra headers sent with every request (e.g. an organisation id). */

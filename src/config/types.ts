@@ -28,6 +28,9 @@ export interface ProviderConfig {
   /** Where the key was looked for, to say so when it is missing ("config" or a variable name). */
   apiKeySource: string | undefined;
   apiVersion: string | undefined;
+  /** Vertex AI project and location. */
+  project: string | undefined;
+  location: string | undefined;
   headers: Record<string, string>;
   /** Lower-cased names of client headers passed on as they came. */
   forwardHeaders: string[];

@@ -20,6 +20,7 @@ export interface EmulatorServer {
 }
 
 export function createEmulatorServer(runtime: EmulatorRuntime): EmulatorServer {
+  for (const module of PROTOCOL_MODULES) module.warmUp?.(runtime);
   const sockets = new Set<Socket>();
   const inFlight = new Set<AbortController>();
   const startedAt = Date.now();

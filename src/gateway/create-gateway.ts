@@ -1,9 +1,12 @@
 import type { GatewayConfig } from '../config/types.js';
 import { GatewayError, toRenderable } from '../errors/catalogue.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { encodeOpenAIError } from '../protocols/openai-chat/errors.js';
+import type { ProtocolName } from '../canonical/types.js';
+import { CODECS } from '../protocols/registry.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
-import { handleChatCompletions, type ChatDependencies } from './chat-completions.js';
+import { countAnthropicTokens } from './count-tokens.js';
+import { ANTHROPIC_INGRESS, GEMINI_INGRESS, GEMINI_PATH, OPENAI_CHAT_INGRESS, OPENAI_RESPONSES_INGRESS } from './ingress.js';
+import { handleModelCall, type EndpointDependencies } from './protocol-endpoint.js';
 import { fetchToGatewayRequest, gatewayResponseToFetch } from './fetch-adapter.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './http-types.js';
 import { listModels } from './models-endpoint.js';
@@ -24,7 +27,7 @@ export interface Gateway {
   /** From now on refuse new work with 503 and report not ready; in-flight requests finish. */
   drain(): void;
   /** The error response for a request refused before it reached the gateway (e.g. a body over the limit). */
-  rejectRequest(error: GatewayError, requestIdHeader: string | undefined): GatewayResponse;
+  rejectRequest(error: GatewayError, requestIdHeader: string | undefined, path?: string): GatewayResponse;
   /** Requests not yet finished, streams included. */
   inFlight(): number;
   /** Close provider connections (after drain and in-flight requests are done). */
@@ -33,6 +36,12 @@ export interface Gateway {
 
 type Handler = (request: GatewayRequest, scope: RequestScope) => Promise<GatewayResponse> | GatewayResponse;
 
+/** An endpoint: its handlers by method, and the protocol its errors are written in. */
+interface Endpoint {
+  protocol: ProtocolName;
+  methods: Map<string, Handler>;
+}
+
 /** Build a gateway from a validated config. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? silentLogger();
@@ -40,23 +49,37 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const startedAt = Date.now();
   let draining = false;
   let inFlight = 0;
-  const dependencies: ChatDependencies = { config, clients };
+  const dependencies: EndpointDependencies = { config, clients };
+  const endpoint = (protocol: ProtocolName, method: string, handler: Handler): Endpoint => ({ protocol, methods: new Map([[method, handler]]) });
 
-  const endpoints = new Map<string, Map<string, Handler>>([
-    ['/v1/chat/completions', new Map([['POST', (request, scope) => handleChatCompletions(dependencies, request, scope)]])],
-    ['/v1/models', new Map([['GET', () => listModels(config, startedAt)]])],
-    ['/healthz', new Map([['GET', () => jsonResponse(200, { status: 'ok' })]])],
-    ['/readyz', new Map([['GET', () => (draining ? jsonResponse(503, { status: 'draining' }) : jsonResponse(200, { status: 'ready' }))]])],
+  const endpoints = new Map<string, Endpoint>([
+    ['/v1/chat/completions', endpoint('openai-chat', 'POST', (request, scope) => handleModelCall(dependencies, OPENAI_CHAT_INGRESS, request, scope))],
+    ['/v1/responses', endpoint('openai-responses', 'POST', (request, scope) => handleModelCall(dependencies, OPENAI_RESPONSES_INGRESS, request, scope))],
+    ['/v1/messages', endpoint('anthropic-messages', 'POST', (request, scope) => handleModelCall(dependencies, ANTHROPIC_INGRESS, request, scope))],
+    ['/v1/messages/count_tokens', endpoint('anthropic-messages', 'POST', (request) => countAnthropicTokens(dependencies, request))],
+    ['/v1/models', endpoint('openai-chat', 'GET', () => listModels(config, startedAt))],
+    ['/healthz', endpoint('openai-chat', 'GET', () => jsonResponse(200, { status: 'ok' }))],
+    ['/readyz', endpoint('openai-chat', 'GET', () => (draining ? jsonResponse(503, { status: 'draining' }) : jsonResponse(200, { status: 'ready' })))],
   ]);
+  const geminiEndpoint = (match: RegExpExecArray): Endpoint =>
+    endpoint('gemini', 'POST', (request, scope) => handleModelCall(dependencies, GEMINI_INGRESS, request, scope, decodeURIComponent(match[1]!), match[2] === 'streamGenerateContent'));
+
+  function findEndpoint(path: string): Endpoint | undefined {
+    const exact = endpoints.get(path);
+    if (exact !== undefined) return exact;
+    const gemini = GEMINI_PATH.exec(path);
+    return gemini === null ? undefined : geminiEndpoint(gemini);
+  }
 
   async function handle(request: GatewayRequest): Promise<GatewayResponse> {
     const scope = newScope(request);
     inFlight += 1;
+    const found = findEndpoint(request.path);
     let response: GatewayResponse;
     try {
-      response = await dispatch(request, scope);
+      response = await dispatch(request, found, scope);
     } catch (error) {
-      response = errorResponse(error, scope.requestId);
+      response = errorResponse(error, scope.requestId, found?.protocol);
     }
     response.headers['x-request-id'] = scope.requestId;
     if (response.body !== null && !Buffer.isBuffer(response.body)) return response; // a stream: logged and counted when it ends
@@ -65,13 +88,15 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     return response;
   }
 
-  function dispatch(request: GatewayRequest, scope: RequestScope): Promise<GatewayResponse> | GatewayResponse {
-    const methods = endpoints.get(request.path);
-    if (methods === undefined) throw new GatewayError('route_not_found', `No endpoint ${request.method} ${request.path}. Endpoints: ${[...endpoints.keys()].join(', ')}.`);
-    const handler = methods.get(request.method);
+  function dispatch(request: GatewayRequest, found: Endpoint | undefined, scope: RequestScope): Promise<GatewayResponse> | GatewayResponse {
+    if (found === undefined) {
+      const known = [...endpoints.keys(), '/v1beta/models/{model}:generateContent', '/v1beta/models/{model}:streamGenerateContent'];
+      throw new GatewayError('route_not_found', `No endpoint ${request.method} ${request.path}. Endpoints: ${known.join(', ')}.`);
+    }
+    const handler = found.methods.get(request.method);
     if (handler === undefined) {
-      const allowed = [...methods.keys()].join(', ');
-      const response = errorResponse(new GatewayError('method_not_allowed', `${request.path} takes ${allowed}, not ${request.method}.`), scope.requestId);
+      const allowed = [...found.methods.keys()].join(', ');
+      const response = errorResponse(new GatewayError('method_not_allowed', `${request.path} takes ${allowed}, not ${request.method}.`), scope.requestId, found.protocol);
       response.headers.allow = allowed;
       return response;
     }
@@ -101,10 +126,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     return scope;
   }
 
-  function errorResponse(error: unknown, requestId: string): GatewayResponse {
+  /** Any error as the caller's protocol writes it (OpenAI's format where the endpoint is unknown). */
+  function errorResponse(error: unknown, requestId: string, protocol: ProtocolName = 'openai-chat'): GatewayResponse {
     const gatewayError = error instanceof GatewayError ? error : new GatewayError('internal_error', `Internal error (request ${requestId}).`, { cause: error });
     if (gatewayError.code === 'internal_error') logger.error({ request_id: requestId, err: error }, 'internal error');
-    const encoded = encodeOpenAIError(toRenderable(gatewayError));
+    const encoded = CODECS[protocol].encodeError(toRenderable(gatewayError), requestId);
     return jsonResponse(encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': requestId });
   }
 
@@ -140,11 +166,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       try {
         gatewayRequest = await fetchToGatewayRequest(request, config.server.bodyLimitBytes);
       } catch (error) {
-        return gatewayResponseToFetch(errorResponse(error, requestIdFor(request.headers.get('x-request-id') ?? undefined)));
+        const protocol = findEndpoint(new URL(request.url).pathname)?.protocol;
+        return gatewayResponseToFetch(errorResponse(error, requestIdFor(request.headers.get('x-request-id') ?? undefined), protocol));
       }
       return gatewayResponseToFetch(await handle(gatewayRequest));
     },
-    rejectRequest: (error, requestIdHeader) => errorResponse(error, requestIdFor(requestIdHeader)),
+    rejectRequest: (error, requestIdHeader, path) => errorResponse(error, requestIdFor(requestIdHeader), path === undefined ? undefined : findEndpoint(path)?.protocol),
     drain() {
       draining = true;
     },

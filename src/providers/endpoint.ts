@@ -1,16 +1,24 @@
 import type { ProviderConfig } from '../config/types.js';
 import { GatewayError } from '../errors/catalogue.js';
-import { PROVIDER_PROFILES } from './kinds.js';
+import { DEFAULT_ANTHROPIC_VERSION, PROVIDER_PROFILES } from './kinds.js';
+
+export interface ProviderEndpoint {
+  /** Path and query below the provider's base URL. */
+  path: string;
+  headers: Record<string, string>;
+}
 
 /**
- * Where and how to send a Chat Completions request to a provider: the path below its base URL and
- * the headers that authenticate it. All per-kind differences come from PROVIDER_PROFILES.
+ * Where and how to send one request to a provider: the path below its base URL and the headers that
+ * authenticate it. All per-kind differences come from PROVIDER_PROFILES; nothing else in the gateway
+ * switches on a provider.
  */
-export function chatCompletionsEndpoint(
+export function providerEndpoint(
   provider: ProviderConfig,
   upstreamModel: string,
+  stream: boolean,
   clientHeaders: Record<string, string | undefined>,
-): { path: string; headers: Record<string, string> } {
+): ProviderEndpoint {
   const profile = PROVIDER_PROFILES[provider.kind];
   const headers: Record<string, string> = {};
   for (const name of provider.forwardHeaders) {
@@ -19,16 +27,37 @@ export function chatCompletionsEndpoint(
   }
   Object.assign(headers, provider.headers);
   headers['content-type'] = 'application/json';
+  headers.accept = stream ? 'text/event-stream' : 'application/json';
   if (provider.apiKey !== undefined) {
     if (profile.auth === 'api-key') headers['api-key'] = provider.apiKey;
+    else if (profile.auth === 'x-api-key') headers['x-api-key'] = provider.apiKey;
+    else if (profile.auth === 'x-goog-api-key') headers['x-goog-api-key'] = provider.apiKey;
     else headers.authorization = `Bearer ${provider.apiKey}`;
   } else if (profile.requiresKey) {
     const where = provider.apiKeySource === 'config' ? 'its api_key' : `the environment variable ${provider.apiKeySource ?? 'named by api_key_env'}`;
     throw new GatewayError('upstream_credentials', `provider "${provider.name}" has no API key: set ${where}`);
   }
-  const path =
-    profile.urlScheme === 'azure-deployment'
-      ? `/openai/deployments/${encodeURIComponent(upstreamModel)}/chat/completions?api-version=${encodeURIComponent(provider.apiVersion ?? '')}`
-      : '/chat/completions';
-  return { path, headers };
+  if (profile.urlScheme === 'anthropic') {
+    // The client's version and beta flags describe the request it wrote; keep them when it sent them.
+    headers['anthropic-version'] = clientHeaders['anthropic-version'] ?? DEFAULT_ANTHROPIC_VERSION;
+    const beta = clientHeaders['anthropic-beta'];
+    if (beta !== undefined) headers['anthropic-beta'] = beta;
+  }
+  return { path: providerPath(provider, profile.urlScheme, upstreamModel, stream), headers };
+}
+
+function providerPath(provider: ProviderConfig, scheme: (typeof PROVIDER_PROFILES)[keyof typeof PROVIDER_PROFILES]['urlScheme'], model: string, stream: boolean): string {
+  const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+  switch (scheme) {
+    case 'openai':
+      return PROVIDER_PROFILES[provider.kind].protocol === 'openai-responses' ? '/responses' : '/chat/completions';
+    case 'azure-deployment':
+      return `/openai/deployments/${encodeURIComponent(model)}/chat/completions?api-version=${encodeURIComponent(provider.apiVersion ?? '')}`;
+    case 'anthropic':
+      return '/v1/messages';
+    case 'gemini':
+      return `/v1beta/models/${encodeURIComponent(model)}:${method}`;
+    case 'vertex':
+      return `/v1/projects/${encodeURIComponent(provider.project ?? '')}/locations/${encodeURIComponent(provider.location ?? '')}/publishers/google/models/${encodeURIComponent(model)}:${method}`;
+  }
 }

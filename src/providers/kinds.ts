@@ -12,9 +12,13 @@ export interface ProviderProfile {
   apiKeyEnv?: string;
   /** Local servers (Ollama, vLLM) usually run without a key. */
   requiresKey: boolean;
-  auth: 'bearer' | 'api-key';
-  /** Azure names the model in the URL (the deployment) and versions the API by query parameter. */
-  urlScheme: 'openai' | 'azure-deployment';
+  auth: 'bearer' | 'api-key' | 'x-api-key' | 'x-goog-api-key';
+  /**
+   * How the request URL is built: OpenAI-style paths, Azure's deployment paths (model in the URL,
+   * version as a query parameter), Anthropic's /v1/messages, Gemini's model-in-path methods, or
+   * Vertex AI's project/location paths.
+   */
+  urlScheme: 'openai' | 'azure-deployment' | 'anthropic' | 'gemini' | 'vertex';
 }
 
 export const PROVIDER_PROFILES = {
@@ -54,11 +58,40 @@ export const PROVIDER_PROFILES = {
   ollama: { protocol: 'openai-chat', defaultBaseUrl: 'http://127.0.0.1:11434/v1', requiresKey: false, auth: 'bearer', urlScheme: 'openai' },
   vllm: { protocol: 'openai-chat', requiresKey: false, auth: 'bearer', urlScheme: 'openai' },
   'openai-compatible': { protocol: 'openai-chat', requiresKey: false, auth: 'bearer', urlScheme: 'openai' },
+  'openai-responses': {
+    protocol: 'openai-responses',
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    requiresKey: true,
+    auth: 'bearer',
+    urlScheme: 'openai',
+  },
+  anthropic: {
+    protocol: 'anthropic-messages',
+    defaultBaseUrl: 'https://api.anthropic.com',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    requiresKey: true,
+    auth: 'x-api-key',
+    urlScheme: 'anthropic',
+  },
+  gemini: {
+    protocol: 'gemini',
+    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+    apiKeyEnv: 'GEMINI_API_KEY',
+    requiresKey: true,
+    auth: 'x-goog-api-key',
+    urlScheme: 'gemini',
+  },
+  /** Vertex AI takes an OAuth access token (e.g. `gcloud auth print-access-token`), not an API key. */
+  'vertex-gemini': { protocol: 'gemini', apiKeyEnv: 'VERTEX_ACCESS_TOKEN', requiresKey: true, auth: 'bearer', urlScheme: 'vertex' },
 } as const satisfies Record<string, ProviderProfile>;
 
 export type ProviderKind = keyof typeof PROVIDER_PROFILES;
 
 export const PROVIDER_KINDS = Object.keys(PROVIDER_PROFILES) as [ProviderKind, ...ProviderKind[]];
+
+/** The Anthropic API version sent when the client names none. */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
 /** The Azure OpenAI data-plane version used when the config names none. */
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';

@@ -57,7 +57,7 @@ async function serveOne(gateway: Gateway, request: IncomingMessage, response: Se
     const body = await readRequestBody(request, bodyLimit);
     if (body === undefined) {
       response.setHeader('connection', 'close');
-      await writeResponse(response, gateway.rejectRequest(tooLarge(bodyLimit), headerValue(request.headers['x-request-id'])));
+      await writeResponse(response, gateway.rejectRequest(tooLarge(bodyLimit), headerValue(request.headers['x-request-id']), (request.url ?? '/').split('?')[0]));
       request.destroy();
       return;
     }

@@ -2,7 +2,7 @@
  * Every provider surface the emulator serves. A new wire format (Anthropic Messages, OpenAI
  * Responses, Gemini) is one more module in this list; the server consults nothing else.
  */
-import { azureOpenAiModule, openAiModule } from './openai-chat/index.js';
+import { azureOpenAiModule, openAiModule } from './openai-chat.js';
 import type { ProtocolModule } from './protocol.js';
 
 export const PROTOCOL_MODULES: readonly ProtocolModule[] = [openAiModule, azureOpenAiModule];

@@ -75,4 +75,6 @@ export interface ProtocolModule {
   prefix: string;
   routes: EmulatorRoute[];
   renderError(error: EmulatorError): HttpReply;
+  /** Exercise decoding once at start, so the first real request is not slowed by schema compilation. */
+  warmUp?(runtime: EmulatorRuntime): void;
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GatewayError, toRenderable } from '../../errors/catalogue.js';
+import { GatewayError, toRenderable, type ErrorKind } from '../../errors/catalogue.js';
 import { decodeAnthropicError, encodeAnthropicError } from './errors.js';
 
 const body = (type: string, message: string): Record<string, unknown> => ({ type: 'error', error: { type, message }, request_id: 'req_hand' });
@@ -73,7 +73,7 @@ describe('encodeError', () => {
   });
 
   test('kinds → Anthropic types and statuses; retry-after header passed on', () => {
-    const cases: Array<[string, number, string, number]> = [
+    const cases: Array<[ErrorKind, number, string, number]> = [
       ['authentication', 401, 'authentication_error', 401],
       ['permission', 403, 'permission_error', 403],
       ['not_found', 404, 'not_found_error', 404],
@@ -86,7 +86,7 @@ describe('encodeError', () => {
       ['invalid_request', 415, 'invalid_request_error', 415],
     ];
     for (const [kind, status, type, expectedStatus] of cases) {
-      const encoded = encodeAnthropicError({ kind: kind as never, status, message: 'm', retryAfter: '3' }, 'req_1');
+      const encoded = encodeAnthropicError({ kind, status, message: 'm', retryAfter: '3' }, 'req_1');
       assert.equal(encoded.status, expectedStatus, kind);
       assert.deepEqual((encoded.body as { error: unknown }).error, { type, message: 'm' });
       assert.equal(encoded.headers['retry-after'], '3');

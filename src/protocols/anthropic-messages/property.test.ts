@@ -26,6 +26,9 @@ import { encodeAnthropicResponse } from './response-encode.js';
 import { accumulate, assertAnthropicStreamGrammar, decodeSseText, encodeParts, wireEvents } from './test-support.js';
 
 const MODEL = 'claude-sonnet-4-5';
+
+/** fast-check builds null-prototype objects; the codec builds plain ones. Compare plain data. */
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const RUNS = { numRuns: 300 };
 
 const text = fc.string({ minLength: 1, maxLength: 40 });
@@ -101,9 +104,19 @@ const conversation: fc.Arbitrary<CanonicalMessage[]> = fc
   .map(([system, first, rounds]) => {
     const messages: CanonicalMessage[] = system === undefined ? [] : [{ role: 'system', content: system }];
     messages.push(first);
-    for (const [assistant, userish] of rounds) messages.push({ role: 'assistant', content: assistant }, ...userish);
+    for (const [assistant, userish] of rounds) messages.push({ role: 'assistant', content: assistant }, ...answerCalls(assistant, userish));
     return withToolNames(messages);
   });
+
+/** Results answer the calls of the turn before them (extra results keep their own ids). */
+function answerCalls(assistant: AssistantContentPart[], userish: CanonicalMessage[]): CanonicalMessage[] {
+  const callIds = assistant.flatMap((part) => (part.type === 'tool-call' ? [part.id] : []));
+  return userish.map((message) =>
+    message.role !== 'tool'
+      ? message
+      : { role: 'tool', content: message.content.map((part, index) => ({ ...part, toolCallId: callIds[index] ?? part.toolCallId })) },
+  );
+}
 
 /** The decoder fills a result's tool name from the matching call; the generator states it the same way. */
 function withToolNames(messages: CanonicalMessage[]): CanonicalMessage[] {
@@ -184,11 +197,47 @@ function finalToolTurnLacksThinking(messages: CanonicalMessage[]): boolean {
 }
 
 describe('property: canonical → Anthropic → canonical', () => {
+  test('the request generator reaches every feature it claims to cover', () => {
+    const samples = fc.sample(requestArbitrary, { numRuns: 400, seed: 42 });
+    const count = (predicate: (request: CanonicalRequest) => boolean): number => samples.filter(predicate).length;
+    const parts = (request: CanonicalRequest): string[] => request.messages.flatMap((message) => message.content.map((part) => part.type));
+    const coverage = {
+      system: count((request) => request.messages[0]?.role === 'system'),
+      tool: count((request) => request.messages.some((message) => message.role === 'tool')),
+      namedResult: count((request) => request.messages.some((message) => message.role === 'tool' && message.content.some((part) => part.toolName !== undefined))),
+      reasoning: count((request) => parts(request).includes('reasoning')),
+      image: count((request) => parts(request).includes('image')),
+      document: count((request) => parts(request).includes('document')),
+      budget: count((request) => request.reasoning?.budgetTokens !== undefined),
+      thinkingOff: count((request) => request.reasoning?.effort === 'none'),
+      noParallel: count((request) => request.parallelToolCalls === false),
+      schema: count((request) => request.responseFormat !== undefined),
+      temperature: count((request) => request.temperature !== undefined),
+      topP: count((request) => request.topP !== undefined),
+    };
+    for (const [feature, hits] of Object.entries(coverage)) assert.ok(hits >= 5, `${feature}: ${hits} of 400 samples`);
+  });
+
   test('requests Anthropic can express survive unchanged', () => {
     fc.assert(
       fc.property(requestArbitrary, (request) => {
         const encoded = encodeAnthropicRequest(request, MODEL);
-        assert.deepEqual(decodeAnthropicRequest(JSON.parse(JSON.stringify(encoded)) as Record<string, unknown>), request);
+        assert.deepEqual(decodeAnthropicRequest(plain(encoded) as unknown as Record<string, unknown>), plain(request));
+      }),
+      RUNS,
+    );
+  });
+
+  test('adaptive-thinking models: effort and includeThoughts survive', () => {
+    const reasoning = fc.record(
+      { effort: fc.constantFrom('low', 'medium', 'high', 'xhigh' as const), includeThoughts: fc.boolean() },
+      { requiredKeys: ['effort'], noNullPrototype: true },
+    );
+    fc.assert(
+      fc.property(reasoning, fc.integer({ min: 1, max: 128_000 }), (wanted, maxOutputTokens) => {
+        const request: CanonicalRequest = { model: 'claude-opus-4-7', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], stream: true, maxOutputTokens, reasoning: wanted };
+        const decoded = decodeAnthropicRequest(plain(encodeAnthropicRequest(request, 'claude-opus-4-7')) as unknown as Record<string, unknown>);
+        assert.deepEqual(decoded, plain(request));
       }),
       RUNS,
     );
@@ -238,7 +287,7 @@ describe('property: canonical → Anthropic → canonical', () => {
     fc.assert(
       fc.property(responseArbitrary, (response) => {
         const encoded = encodeAnthropicResponse(response, { requestId: 'req_p', model: response.model });
-        assert.deepEqual(decodeAnthropicResponse(JSON.parse(JSON.stringify(encoded)), () => response.created * 1000), response);
+        assert.deepEqual(decodeAnthropicResponse(plain(encoded), () => response.created * 1000), plain(response));
       }),
       RUNS,
     );

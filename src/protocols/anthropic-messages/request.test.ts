@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CanonicalRequest } from '../../canonical/types.js';
+import type { CanonicalRequest, MediaSource } from '../../canonical/types.js';
 import { GatewayError } from '../../errors/catalogue.js';
 import { decodeAnthropicRequest } from './request-decode.js';
 import { encodeAnthropicRequest } from './request-encode.js';
@@ -244,8 +244,7 @@ describe('request encode', () => {
   });
 
   test('images: file sources refused, data URLs inlined, unsupported types refused with the canonical path', () => {
-    const withImage = (source: Record<string, unknown>): CanonicalRequest =>
-      request({ messages: [user('a'), { role: 'user', content: [{ type: 'image', source } as never] }] });
+    const withImage = (source: MediaSource): CanonicalRequest => request({ messages: [user('a'), { role: 'user', content: [{ type: 'image', source }] }] });
     throwsAt(() => encodeAnthropicRequest(withImage({ kind: 'file', fileId: 'file-1' }), 'claude-sonnet-4-5'), 'unsupported_feature', 'messages[1].content[0].source.fileId');
     throwsAt(
       () => encodeAnthropicRequest(withImage({ kind: 'base64', mediaType: 'image/tiff', data: 'AAAA' }), 'claude-sonnet-4-5'),

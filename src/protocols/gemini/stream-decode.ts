@@ -48,7 +48,8 @@ export class GeminiStreamDecoder implements StreamDecoder {
 
   push(event: SseEvent): StreamPart[] {
     const data = event.data.trim();
-    if (data === '') return [];
+    // Gemini sends no terminator; tolerate an OpenAI-style one added by a proxy.
+    if (data === '' || data === '[DONE]') return [];
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -155,6 +156,7 @@ export class GeminiStreamDecoder implements StreamDecoder {
       this.flushPendingCall(out);
       if (willContinue) {
         this.pendingCall = { name, id, thoughtSignature, args: new PartialCallArguments(args ?? {}) };
+        for (const partial of partialArgs ?? []) this.pendingCall.args.apply(partial);
         return;
       }
       this.emitCall(name, id, JSON.stringify(args ?? {}), thoughtSignature, out);

@@ -60,6 +60,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
         return '';
       case 'text-delta': {
         const signature = this.textSignatures.get(part.block);
+        if (part.text === '' && signature === undefined) return '';
         this.textSignatures.set(part.block, undefined);
         return this.chunk([compact({ text: part.text, thoughtSignature: signature })]);
       }

@@ -188,7 +188,7 @@ function isErrorKind(kind: string): kind is ErrorKind {
  */
 export function encodeOpenAIStreamError(error: StreamErrorInfo): OpenAIErrorBody {
   const kind = isErrorKind(error.kind) ? error.kind : kindForStatus(error.status);
-  return encodeOpenAIError({ status: error.status, kind, message: error.message }).body;
+  return encodeOpenAIError({ status: error.status, kind, message: error.message, ...(error.code !== undefined && { code: error.code }) }).body;
 }
 
 /** Statuses for the error types OpenAI-protocol servers put in stream error payloads (no HTTP status there). */

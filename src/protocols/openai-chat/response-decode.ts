@@ -29,7 +29,7 @@ export function decodeChatResponse(body: unknown): CanonicalResponse {
   const result: CanonicalResponse = {
     id: response.optionalString('id') ?? '',
     model: response.optionalString('model') ?? '',
-    created: response.optionalInteger('created', 0) ?? Math.floor(Date.now() / 1000),
+    created: typeof response.record.created === 'number' ? Math.floor(response.record.created) : Math.floor(Date.now() / 1000),
     content,
     finishReason: mapChatFinishReason(choice.record.finish_reason, hasToolCalls),
     usage: decodeChatUsage(response.record.usage),

@@ -17,7 +17,9 @@ import type {
   InputItem,
   InputMessageItem,
   InputTextContent,
+  OutputTextContent,
   ReasoningItem,
+  RefusalContent,
 } from './wire-types.js';
 
 export interface EncodedInput {
@@ -144,9 +146,7 @@ function encodeAssistant(parts: AssistantContentPart[], result: EncodedInput): v
           message = { type: 'message', role: 'assistant', content: [] };
           result.input.push(message);
         }
-        message.content.push(
-          part.type === 'text' ? { type: 'output_text', text: part.text, annotations: [] } : { type: 'refusal', refusal: part.text },
-        );
+        appendAssistantContent(message, part.type === 'text' ? { type: 'output_text', text: part.text, annotations: [] } : { type: 'refusal', refusal: part.text });
         break;
       }
       case 'tool-call':
@@ -156,6 +156,16 @@ function encodeAssistant(parts: AssistantContentPart[], result: EncodedInput): v
     }
   }
   flushReasoning();
+}
+
+/** One text stays a plain string; a second part, or a refusal, turns the content into parts. */
+function appendAssistantContent(message: AssistantMessageItem, part: OutputTextContent | RefusalContent): void {
+  if (Array.isArray(message.content)) {
+    if (message.content.length === 0 && part.type === 'output_text') message.content = part.text;
+    else message.content.push(part);
+    return;
+  }
+  message.content = [{ type: 'output_text', text: message.content, annotations: [] }, part];
 }
 
 /** Consecutive OpenAI reasoning parts with one item id are one reasoning item (one summary text each). */

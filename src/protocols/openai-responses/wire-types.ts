@@ -51,10 +51,14 @@ export interface InputMessageItem {
   content: Array<InputTextContent | InputImageContent | InputFileContent>;
 }
 
+/**
+ * An assistant turn replayed as input. One text is sent as a string (the "easy input message" every
+ * OpenAI-compatible server takes); several parts, or a refusal, as output_text / refusal parts.
+ */
 export interface AssistantMessageItem {
   type: 'message';
   role: 'assistant';
-  content: Array<OutputTextContent | RefusalContent>;
+  content: string | Array<OutputTextContent | RefusalContent>;
 }
 
 export interface FunctionCallItem {

@@ -4,14 +4,14 @@
  * the deployment in the URL, content-filter annotations, its own gateway errors).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { CatalogModel } from '../../catalog.js';
-import { emulatorError, type EmulatorError } from '../../errors.js';
-import type { CompletionProtocol, DecodedRequest, RenderContext } from '../protocol.js';
-import { newRequestId, openAiStreamErrorPayload, renderOpenAiError, type OpenAiFlavor } from './errors.js';
-import { decodeChatRequest, type ChatRenderOptions } from './request.js';
-import { renderChatCompletion } from './response.js';
-import { renderChatStream } from './stream.js';
-import { formatSseEvent } from '../../../util/sse.js';
+import type { CatalogModel } from '../catalog.js';
+import { emulatorError, type EmulatorError } from '../errors.js';
+import type { CompletionProtocol, DecodedRequest, RenderContext } from './protocol.js';
+import { newRequestId, openAiStreamErrorPayload, renderOpenAiError, type OpenAiFlavor } from './openai-errors.js';
+import { decodeChatRequest, type ChatRenderOptions } from './openai-chat-request.js';
+import { renderChatCompletion } from './openai-chat-response.js';
+import { renderChatStream } from './openai-chat-stream.js';
+import { formatSseEvent } from '../../util/sse.js';
 
 export function hasBearerToken(headers: IncomingHttpHeaders): boolean {
   return /^Bearer\s+\S+/i.test(headers.authorization ?? '');

@@ -9,14 +9,14 @@
  * - with `include_usage` every chunk has `"usage":null` and a final `choices:[]` chunk has usage;
  * - every chunk carries an `obfuscation` padding string unless `include_obfuscation` is false.
  */
-import { formatSseEvent } from '../../../util/sse.js';
-import type { GeneratedChoice } from '../../types.js';
-import type { RenderContext, StreamFrame } from '../protocol.js';
-import type { OpenAiFlavor } from './errors.js';
-import type { ChatRenderOptions } from './request.js';
+import { formatSseEvent } from '../../util/sse.js';
+import type { GeneratedChoice } from '../types.js';
+import type { RenderContext, StreamFrame } from './protocol.js';
+import type { OpenAiFlavor } from './openai-errors.js';
+import type { ChatRenderOptions } from './openai-chat-request.js';
 import {
   azureContentFilterResults, azurePromptFilterResults, completionId, mapFinishReason, renderLogprobEntries, renderUsage, systemFingerprint,
-} from './response.js';
+} from './openai-chat-response.js';
 
 type ChoiceChunk = Record<string, unknown>;
 interface PendingFrame { choice: ChoiceChunk; tokens: number; content: boolean }

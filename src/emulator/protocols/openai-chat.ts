@@ -3,13 +3,15 @@
  * same Chat Completions under Azure's deployment-scoped scheme
  * `/azure/openai/deployments/{deployment}/chat/completions?api-version=…`.
  */
-import { emulatorError } from '../../errors.js';
-import { jsonReply, sendReply } from '../../http.js';
-import type { EmulatorRuntime, Exchange } from '../../runtime.js';
-import { serveCompletion } from '../../serve-completion.js';
-import type { EmulatorRoute, ProtocolModule } from '../protocol.js';
-import { renderOpenAiError } from './errors.js';
-import { createOpenAiChatProtocol, hasBearerToken } from './protocol.js';
+import { emulatorError } from '../errors.js';
+import { generateCompletion } from '../generate/completion.js';
+import { SeededRandom } from '../random.js';
+import { jsonReply, sendReply } from '../http.js';
+import type { EmulatorRuntime, Exchange } from '../runtime.js';
+import { serveCompletion } from '../serve-completion.js';
+import type { EmulatorRoute, ProtocolModule } from './protocol.js';
+import { renderOpenAiError } from './openai-errors.js';
+import { createOpenAiChatProtocol, hasBearerToken } from './openai-chat-protocol.js';
 
 const openAiChat = createOpenAiChatProtocol('openai');
 const azureChat = createOpenAiChatProtocol('azure');
@@ -41,8 +43,24 @@ const azureRoutes: EmulatorRoute[] = [
   },
 ];
 
-export const openAiModule: ProtocolModule = { prefix: '/openai/', routes, renderError: (error) => renderOpenAiError(error, 'openai') };
+export const openAiModule: ProtocolModule = {
+  prefix: '/openai/',
+  routes,
+  renderError: (error) => renderOpenAiError(error, 'openai'),
+  warmUp: (runtime) => warmUp(runtime),
+};
 export const azureOpenAiModule: ProtocolModule = { prefix: '/azure/', routes: azureRoutes, renderError: (error) => renderOpenAiError(error, 'azure') };
+
+/** Decode, generate and render one request off the network, so first-request latency is honest. */
+function warmUp(runtime: EmulatorRuntime): void {
+  const decoded = openAiChat.decode({ model: 'warm-up', messages: [{ role: 'user', content: 'Use get_weather for Paris.' }], tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] }, {});
+  const model = runtime.catalog.list()[0];
+  if (!('prompt' in decoded) || model === undefined) return;
+  const generation = generateCompletion({ prompt: decoded.prompt, model, inputTokens: 10, cachedInputTokens: 0, seed: 0, timeScale: 0 });
+  const context = { random: new SeededRandom(0), created: 0, model, generation };
+  JSON.stringify(openAiChat.renderResponse(context, decoded.options));
+  for (const _frame of openAiChat.renderStream(context, decoded.options)) { /* render every frame once */ }
+}
 
 function modelObject(name: string, ownedBy: string): Record<string, unknown> {
   // A fixed date keeps the list byte-identical between runs.

@@ -5,8 +5,8 @@
  * ones (auth, unknown deployment, throttling), and adds `retry-after-ms` to 429s.
  */
 import { randomUUID } from 'node:crypto';
-import type { EmulatorError } from '../../errors.js';
-import { jsonReply, type HttpReply } from '../../http.js';
+import type { EmulatorError } from '../errors.js';
+import { jsonReply, type HttpReply } from '../http.js';
 
 export type OpenAiFlavor = 'openai' | 'azure';
 

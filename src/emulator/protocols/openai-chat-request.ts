@@ -5,10 +5,10 @@
  * must answer one [PROTOCOLS.md §3, traps 3 and 7].
  */
 import type { z } from 'zod';
-import { emulatorError, type EmulatorError } from '../../errors.js';
-import type { EmulatorPrompt, JsonSchema, PromptMessage, PromptPart, PromptResponseFormat, PromptTool, PromptToolChoice } from '../../types.js';
-import type { DecodedRequest, RouteValues } from '../protocol.js';
-import { chatRequestSchema, type ChatMessage, type ChatRequest } from './request-schema.js';
+import { emulatorError, type EmulatorError } from '../errors.js';
+import type { EmulatorPrompt, JsonSchema, PromptMessage, PromptPart, PromptResponseFormat, PromptTool, PromptToolChoice } from '../types.js';
+import type { DecodedRequest, RouteValues } from './protocol.js';
+import { chatRequestSchema, type ChatMessage, type ChatRequest } from './openai-chat-request-schema.js';
 
 export interface ChatRenderOptions {
   includeUsage: boolean;

@@ -4,11 +4,11 @@
  * message always carries `refusal` and `annotations`, tool-call answers have `content: null`, and
  * usage has the prompt/completion details objects. Azure adds its content-filter annotations.
  */
-import { hashString } from '../../random.js';
-import type { FinishReason, GeneratedChoice, Generation, TokenLogprob } from '../../types.js';
-import type { RenderContext } from '../protocol.js';
-import type { OpenAiFlavor } from './errors.js';
-import type { ChatRenderOptions } from './request.js';
+import { hashString } from '../random.js';
+import type { FinishReason, GeneratedChoice, Generation, TokenLogprob } from '../types.js';
+import type { RenderContext } from './protocol.js';
+import type { OpenAiFlavor } from './openai-errors.js';
+import type { ChatRenderOptions } from './openai-chat-request.js';
 
 export function mapFinishReason(reason: FinishReason): string {
   switch (reason) {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readConformanceText } from '../../../testing/conformance.js';
-import { SseParser } from '../../../util/sse.js';
-import { completeModel } from '../../catalog.js';
-import { generateCompletion } from '../../generate/completion.js';
-import { SeededRandom } from '../../random.js';
-import type { EmulatorPrompt } from '../../types.js';
-import type { RenderContext } from '../protocol.js';
-import { decodeChatRequest, type ChatRenderOptions } from './request.js';
-import { renderChatStream } from './stream.js';
+import { readConformanceText } from '../../testing/conformance.js';
+import { SseParser } from '../../util/sse.js';
+import { completeModel } from '../catalog.js';
+import { generateCompletion } from '../generate/completion.js';
+import { SeededRandom } from '../random.js';
+import type { EmulatorPrompt } from '../types.js';
+import type { RenderContext } from './protocol.js';
+import { decodeChatRequest, type ChatRenderOptions } from './openai-chat-request.js';
+import { renderChatStream } from './openai-chat-stream.js';
 
 type Chunk = Record<string, unknown> & { choices: Array<Record<string, unknown> & { delta: Record<string, unknown> }> };
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readConformanceJson } from '../../../testing/conformance.js';
-import type { EmulatorError } from '../../errors.js';
-import { decodeChatRequest } from './request.js';
+import { readConformanceJson } from '../../testing/conformance.js';
+import type { EmulatorError } from '../errors.js';
+import { decodeChatRequest } from './openai-chat-request.js';
 
 function decodeError(body: unknown): EmulatorError {
   const result = decodeChatRequest(body, {});

@@ -1,0 +1,126 @@
+import type { ProtocolName, StreamPart } from '../canonical/types.js';
+import { GatewayError, type RenderableError } from '../errors/catalogue.js';
+import type { EncodeContext } from '../protocols/codec.js';
+import { CODECS } from '../protocols/registry.js';
+import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
+import { SseParser } from '../util/sse.js';
+import type { GatewayResponse } from './http-types.js';
+import type { StreamOutcome } from './relay.js';
+
+/**
+ * Translation across protocols, always through the canonical model: caller's protocol → canonical →
+ * provider's protocol on the way out, and back on the way in. Each step is one codec call.
+ */
+
+export function translateRequest(
+  from: ProtocolName,
+  to: ProtocolName,
+  json: Record<string, unknown>,
+  context: { model: string; stream: boolean },
+  upstreamModel: string,
+): Record<string, unknown> {
+  const canonical = CODECS[from].decodeRequest(json, context);
+  canonical.stream = context.stream;
+  return CODECS[to].encodeRequest(canonical, upstreamModel);
+}
+
+export function translateResponse(from: ProtocolName, to: ProtocolName, body: Buffer, context: EncodeContext): Buffer {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new GatewayError('upstream_bad_response', 'The provider answered 200 with a body that is not JSON.');
+  }
+  const canonical = CODECS[to].decodeResponse(parsed);
+  return Buffer.from(JSON.stringify(CODECS[from].encodeResponse(canonical, context)));
+}
+
+/** A provider's error in the caller's dialect: status, body and Retry-After. */
+export function translateError(
+  from: ProtocolName,
+  to: ProtocolName,
+  status: number,
+  body: Buffer,
+  upstreamHeaders: Record<string, string | string[] | undefined>,
+  requestId: string,
+  headers: Record<string, string>,
+): GatewayResponse {
+  const flatHeaders: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(upstreamHeaders)) flatHeaders[name] = Array.isArray(value) ? value[0] : value;
+  const info = CODECS[to].decodeError(status, body.toString('utf8'), flatHeaders);
+  const renderable: RenderableError = { status: info.status, kind: info.kind, message: info.message };
+  if (info.providerCode !== undefined) renderable.code = info.providerCode;
+  if (info.param !== undefined) renderable.param = info.param;
+  if (info.retryAfter !== undefined) renderable.retryAfter = info.retryAfter;
+  const encoded = CODECS[from].encodeError(renderable, requestId);
+  return { status: encoded.status, headers: { ...headers, ...encoded.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(encoded.body)) };
+}
+
+/** The wire bytes that end a client's stream with an error, in its protocol. */
+export function renderStreamError(protocol: ProtocolName, error: Error, context: EncodeContext): Uint8Array {
+  const encoder = CODECS[protocol].createStreamEncoder(context);
+  return Buffer.from(encoder.encode(errorPart(error)));
+}
+
+function asGatewayError(error: unknown): GatewayError {
+  return error instanceof GatewayError ? error : new GatewayError('upstream_bad_response', `The provider's stream could not be read: ${(error as Error).message}`);
+}
+
+function errorPart(error: Error): StreamPart {
+  const gatewayError = asGatewayError(error);
+  return { type: 'error', error: { status: gatewayError.status, kind: gatewayError.kind, message: gatewayError.message, code: gatewayError.code } };
+}
+
+export interface TranslateHooks {
+  onFirstChunk(): void;
+  onEnd(outcome: StreamOutcome, error?: Error): void;
+}
+
+/** A provider stream decoded into canonical parts and re-encoded in the caller's protocol, chunk by chunk. */
+export async function* translateStream(
+  from: ProtocolName,
+  to: ProtocolName,
+  upstream: UpstreamResponse,
+  client: UpstreamClient,
+  signal: AbortSignal,
+  context: EncodeContext,
+  hooks: TranslateHooks,
+): AsyncGenerator<Uint8Array> {
+  const parser = new SseParser();
+  const decoder = CODECS[to].createStreamDecoder();
+  const encoder = CODECS[from].createStreamEncoder(context);
+  let outcome: StreamOutcome = 'client_closed';
+  let failure: Error | undefined;
+  let first = true;
+  try {
+    for await (const chunk of upstream.body as AsyncIterable<Uint8Array>) {
+      let out = '';
+      for (const event of parser.push(chunk)) for (const part of decoder.push(event)) out += encoder.encode(part);
+      if (out === '') continue;
+      if (first) {
+        first = false;
+        hooks.onFirstChunk();
+      }
+      yield Buffer.from(out);
+    }
+    let out = '';
+    for (const event of parser.end()) for (const part of decoder.push(event)) out += encoder.encode(part);
+    for (const part of decoder.end()) out += encoder.encode(part);
+    out += encoder.end();
+    outcome = 'completed';
+    if (out !== '') yield Buffer.from(out);
+  } catch (error) {
+    if (!signal.aborted) {
+      outcome = 'upstream_failed';
+      // Transport failures carry a code (ECONNRESET, UND_ERR_BODY_TIMEOUT); anything else is a
+      // provider stream the codec could not make sense of.
+      failure = error instanceof GatewayError || typeof (error as { code?: unknown }).code !== 'string' ? asGatewayError(error) : client.classify(error);
+      yield Buffer.from(encoder.encode(errorPart(failure)) + encoder.end());
+    }
+  } finally {
+    upstream.finish();
+    if (outcome !== 'completed') upstream.body.destroy();
+    hooks.onEnd(outcome, failure);
+  }
+}
+

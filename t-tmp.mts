@@ -1,0 +1,11 @@
+import { completeModel } from './src/emulator/catalog.ts';
+import { generateCompletion } from './src/emulator/generate/completion.ts';
+import { splitIntoTokenPieces, countTokens } from './src/emulator/tokens.ts';
+const model = completeModel('gpt-5.5', {}, undefined);
+const prompt: any = { model: 'gpt-5.5', messages: [{ role: 'user', parts: [{ type: 'text', text: 'Go on [[tokens: 60000]]' }] }], tools: [], toolChoice: { type: 'auto' }, parallelToolCalls: true, responseFormat: { type: 'text' }, maxOutputTokens: undefined, choiceCount: 1, reasoningEffort: undefined, stopSequences: [], samplingSeed: undefined, logprobsTop: undefined };
+let t = performance.now();
+const g = generateCompletion({ prompt, model, inputTokens: 10, cachedInputTokens: 0, seed: 0, timeScale: 0 });
+console.log('generate', Math.round(performance.now() - t));
+const text = g.choices[0]!.text!;
+t = performance.now(); countTokens(text); console.log('count', Math.round(performance.now() - t));
+t = performance.now(); splitIntoTokenPieces(text); console.log('split', Math.round(performance.now() - t));
