@@ -76,7 +76,8 @@ function tableRow(subject: SubjectResult, reference: SubjectResult | undefined):
   const ttfbCell = (value: number | null, referenceValue: number | null): string =>
     value === null || !Number.isFinite(value)
       ? '—'
-      : `${value >= 0 ? '+' : ''}${value.toFixed(3)}${formatRatio(ratio(value, referenceValue, 0.005))}`;
+      : // A ratio of two differences near zero (or of opposite signs) says nothing; show it only when both are clearly positive.
+        `${value >= 0 ? '+' : ''}${value.toFixed(3)}${value > 0 && referenceValue !== null && referenceValue > 0.01 ? formatRatio(ratio(value, referenceValue)) : ''}`;
   return [
     '',
     ` ${subject.label} `,

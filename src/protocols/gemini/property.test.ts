@@ -24,6 +24,7 @@ import type {
   FinishReason,
   ReasoningRequest,
   StreamPart,
+  ToolChoice,
   ToolDefinition,
   UserContentPart,
 } from '../../canonical/types.js';
@@ -152,7 +153,8 @@ function requestArbitrary(model: string): fc.Arbitrary<CanonicalRequest> {
     })
     .map(({ system, exchanges, withFinalUser, tools, choice, ...options }) => {
       const firstTool = tools[0]?.name ?? 'f';
-      const toolChoice = [undefined, { type: 'auto' }, { type: 'none' }, { type: 'required' }, { type: 'tool', name: firstTool }, undefined][choice];
+      const choices: Array<ToolChoice | undefined> = [undefined, { type: 'auto' }, { type: 'none' }, { type: 'required' }, { type: 'tool', name: firstTool }, undefined];
+      const toolChoice = choices[choice];
       return clean<CanonicalRequest>({ model, messages: conversation(system, exchanges, tools, withFinalUser), tools, toolChoice, ...options });
     });
 }
