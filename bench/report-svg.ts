@@ -2,10 +2,11 @@
  * The chart of one run as a dependency-free SVG: two panels of horizontal bars, requests/s and peak
  * RSS under 1,000 streams, each as a ratio to the bare Node proxy (the dashed line at 1.0).
  */
+import { NOISY_PERCENT } from './metrics/machine.js';
 import { formatNumber, MB, metricsOf, ratio } from './report-format.js';
 import type { BenchReport, SubjectResult } from './results.js';
 
-const WIDTH = 960;
+const WIDTH = 1000;
 const ROW = 34;
 const LABEL_WIDTH = 190;
 const PANEL_GAP = 40;
@@ -31,9 +32,16 @@ interface Bar {
 
 function panel(title: string, bars: Bar[], left: number): string {
   const finite = bars.map((bar) => bar.ratio).filter((value): value is number => value !== null && Number.isFinite(value));
-  const scaleMax = Math.max(1.2, ...finite) * 1.1;
-  const x = (value: number): number => left + (value / scaleMax) * PANEL_WIDTH;
-  const parts = [`<text x="${left}" y="${TOP - 16}" font-size="14" font-weight="600">${escapeXml(title)}</text>`];
+  const scaleMax = Math.max(1.2, ...finite);
+  // The longest bar takes 62% of the panel; the rest is room for its label.
+  const x = (value: number): number => left + (value / scaleMax) * PANEL_WIDTH * 0.62;
+  const height = bars.length * ROW;
+  const parts = [
+    `<text x="${left}" y="${TOP - 16}" font-size="14" font-weight="600">${escapeXml(title)}</text>`,
+    // The reference line goes first so bars and labels are drawn over it.
+    `<line x1="${x(1).toFixed(1)}" y1="${TOP - 4}" x2="${x(1).toFixed(1)}" y2="${TOP + height + 4}" stroke="#9aa5b1" stroke-dasharray="4 3"/>`,
+    `<text x="${x(1).toFixed(1)}" y="${TOP + height + 18}" font-size="11" text-anchor="middle" fill="#52606d">1.0 = bare proxy</text>`,
+  ];
   bars.forEach((bar, index) => {
     const y = TOP + index * ROW;
     if (bar.ratio === null || !Number.isFinite(bar.ratio)) {
@@ -47,11 +55,6 @@ function panel(title: string, bars: Bar[], left: number): string {
       `<text x="${(left + width + 6).toFixed(1)}" y="${y + 21}" font-size="12">${bar.ratio.toFixed(2)}× <tspan fill="#52606d">${escapeXml(bar.caption)}</tspan></text>`,
     );
   });
-  const height = bars.length * ROW;
-  parts.push(
-    `<line x1="${x(1).toFixed(1)}" y1="${TOP - 4}" x2="${x(1).toFixed(1)}" y2="${TOP + height + 4}" stroke="#1f2933" stroke-dasharray="4 3"/>`,
-    `<text x="${x(1).toFixed(1)}" y="${TOP + height + 18}" font-size="11" text-anchor="middle" fill="#52606d">1.0 = bare proxy</text>`,
-  );
   return parts.join('\n');
 }
 
@@ -79,12 +82,13 @@ export function renderChart(report: BenchReport): string {
     .map((subject, index) => `<text x="${LABEL_WIDTH - 10}" y="${TOP + index * ROW + 21}" font-size="13" text-anchor="end">${escapeXml(subject.label)}</text>`)
     .join('\n');
   const date = report.environment.startedAt.slice(0, 16).replace('T', ' ');
+  const noisy = report.subjects.some((subject) => Object.values(subject.foreignCpuPercent).some((percent) => percent >= NOISY_PERCENT));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" fill="#1f2933">
 <rect width="100%" height="100%" fill="#ffffff"/>
-<text x="16" y="26" font-size="16" font-weight="700">Switchyard benchmark, ratios to a bare Node proxy (${escapeXml(date)} UTC${report.environment.options.quick ? ', quick run' : ''})</text>
+<text x="16" y="26" font-size="16" font-weight="700">Switchyard benchmark, ratios to a bare Node proxy (${escapeXml(date)} UTC${report.environment.options.quick ? ', quick run' : ''}${noisy ? ', NOISY: machine was busy' : ''})</text>
 ${labels}
 ${panel('Requests/s at saturation (higher is better)', throughput, LABEL_WIDTH)}
-${panel(`Peak RSS, ${report.environment.options.streams} concurrent streams (lower is better)`, memory, LABEL_WIDTH + PANEL_WIDTH + PANEL_GAP)}
+${panel(`Peak RSS, ${report.environment.options.streams} open streams (lower is better)`, memory, LABEL_WIDTH + PANEL_WIDTH + PANEL_GAP)}
 <text x="16" y="${height - 12}" font-size="11" fill="#52606d">${escapeXml(`${report.environment.cpuModel}, Node ${report.environment.node}; ${report.environment.pinning}`)}</text>
 </svg>
 `;

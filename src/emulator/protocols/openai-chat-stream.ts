@@ -30,11 +30,13 @@ export function* renderChatStream(context: RenderContext, options: ChatRenderOpt
     service_tier: 'default',
     system_fingerprint: systemFingerprint(context.model.responseModel),
   };
+  // The header fields never change within a stream: serialise them once, not per chunk.
+  const prefix = `${JSON.stringify(header).slice(0, -1)},"choices":`;
   const frame = (choices: ChoiceChunk[], tokens: number, content: boolean, usage: unknown = null): StreamFrame => {
-    const chunk: Record<string, unknown> = { ...header, choices };
-    if (options.includeUsage) chunk.usage = usage;
-    if (options.includeObfuscation) chunk.obfuscation = context.random.alphanumeric(context.random.integer(1, 16));
-    return { text: formatSseEvent(JSON.stringify(chunk)), tokens, content };
+    let json = prefix + JSON.stringify(choices);
+    if (options.includeUsage) json += `,"usage":${JSON.stringify(usage)}`;
+    if (options.includeObfuscation) json += `,"obfuscation":"${context.random.alphanumeric(context.random.integer(1, 16))}"`;
+    return { text: formatSseEvent(`${json}}`), tokens, content };
   };
   if (flavor === 'azure') {
     // Azure opens with a choice-less chunk holding the prompt's content-filter verdict.
