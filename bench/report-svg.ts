@@ -85,7 +85,7 @@ export function renderChart(report: BenchReport): string {
   const noisy = report.subjects.some((subject) => Object.values(subject.foreignCpuPercent).some((percent) => percent >= NOISY_PERCENT));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" fill="#1f2933">
 <rect width="100%" height="100%" fill="#ffffff"/>
-<text x="16" y="26" font-size="16" font-weight="700">Switchyard benchmark, ratios to a bare Node proxy (${escapeXml(date)} UTC${report.environment.options.quick ? ', quick run' : ''}${noisy ? ', NOISY: machine was busy' : ''})</text>
+<text x="16" y="26" font-size="16" font-weight="700">Switchyard benchmark: ratios to a bare Node proxy <tspan dx="6" font-size="12" font-weight="400" fill="#52606d">${escapeXml(date)} UTC${report.environment.options.quick ? ', quick run' : ''}</tspan>${noisy ? '<tspan dx="10" font-size="12" font-weight="700" fill="#d64545">NOISY: the machine was busy</tspan>' : ''}</text>
 ${labels}
 ${panel('Requests/s at saturation (higher is better)', throughput, LABEL_WIDTH)}
 ${panel(`Peak RSS, ${report.environment.options.streams} open streams (lower is better)`, memory, LABEL_WIDTH + PANEL_WIDTH + PANEL_GAP)}

@@ -120,7 +120,6 @@ async function writeStream<Options>(
   response.writeHead(200, {
     'content-type': protocol.streamContentType,
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
     ...protocol.successHeaders(context),
   });
   const started = performance.now();

@@ -122,9 +122,11 @@ function encodeAssistant(parts: AssistantContentPart[], result: EncodedInput): v
   let group: ReasoningGroup | undefined;
   const flushReasoning = (): void => {
     if (group?.encryptedContent !== undefined) {
-      const item: ReasoningItem = { type: 'reasoning', summary: group.texts.map((text) => ({ type: 'summary_text', text })) };
-      if (group.itemId !== undefined) item.id = group.itemId;
-      item.encrypted_content = group.encryptedContent;
+      const summary = group.texts.map((text) => ({ type: 'summary_text' as const, text }));
+      const item: ReasoningItem =
+        group.itemId === undefined
+          ? { type: 'reasoning', summary, encrypted_content: group.encryptedContent }
+          : { type: 'reasoning', id: group.itemId, summary, encrypted_content: group.encryptedContent };
       result.input.push(item);
       result.replaysReasoning = true;
     }

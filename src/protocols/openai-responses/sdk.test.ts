@@ -5,7 +5,7 @@ import type { CanonicalResponse, StreamPart } from '../../canonical/types.js';
 import { GatewayError, toRenderable } from '../../errors/catalogue.js';
 import { readConformanceText } from '../../testing/conformance.js';
 import { openaiResponsesCodec as codec } from './index.js';
-import { decodeStreamText, encodeStreamParts, responseToParts, testContext } from './testing-helpers.js';
+import { decodeStreamText, encodeStreamParts, recordedCompletedResponse, responseToParts, testContext } from './testing-helpers.js';
 import type { OutputItem, ResponseObject } from './wire-types.js';
 
 /**
@@ -36,8 +36,10 @@ function textOf(response: CanonicalResponse): string {
 }
 
 // Compile-time: the objects this codec writes fit the SDK's own types (fields the SDK marks as
-// required but OpenAI's recorded traffic lacks or sets to null are left out of the comparison).
-type SdkResponseShape = Omit<OpenAI.Responses.Response, 'output_text' | 'access_programs' | 'user'>;
+// required but OpenAI's recorded traffic lacks or sets to null — `access_programs`, `user`, `usage`
+// while in progress, `cache_write_tokens` — and `error.code`, which the SDK types as a closed list while
+// real streams carry others such as insufficient_quota, are left out).
+type SdkResponseShape = Omit<OpenAI.Responses.Response, 'output_text' | 'access_programs' | 'user' | 'error' | 'usage'>;
 export const responseFitsSdk = (response: ResponseObject): SdkResponseShape => response;
 export const outputItemFitsSdk = (item: OutputItem): OpenAI.Responses.ResponseOutputItem => item;
 
@@ -47,14 +49,7 @@ describe('the openai SDK reads encoded streams', () => {
       const parts = decodeStreamText(readConformanceText('openai', file));
       const { response, events } = await sdkFinalResponse(encodeStreamParts(parts));
       const canonical = codec.decodeResponse(response);
-      const expected = codec.decodeResponse(
-        JSON.parse(
-          readConformanceText('openai', file)
-            .split('\n')
-            .filter((line) => line.includes('"response.completed"'))
-            .map((line) => line.slice('data: '.length))[0] ?? '{}',
-        ),
-      );
+      const expected = codec.decodeResponse(recordedCompletedResponse(readConformanceText('openai', file)));
       assert.equal(response.status, 'completed');
       assert.equal(response.output_text, textOf(expected));
       assert.deepEqual(
@@ -182,7 +177,7 @@ describe('the openai SDK reads encoded bodies', () => {
   });
 
   it('errors: class, status, code, param, request id and retry-after', async () => {
-    const cases: Array<{ error: Parameters<typeof codec.encodeError>[0]; status: number; kind: new (...args: never[]) => OpenAI.APIError }> = [
+    const cases: Array<{ error: Parameters<typeof codec.encodeError>[0]; status: number; kind: new (...args: never[]) => InstanceType<typeof OpenAI.APIError> }> = [
       { error: toRenderable(new GatewayError('unsupported_feature', 'stop: no stop sequences', { param: 'stop' })), status: 400, kind: OpenAI.BadRequestError },
       { error: { status: 429, kind: 'rate_limit', message: 'Slow down', code: 'rate_limit_exceeded', retryAfter: '7' }, status: 429, kind: OpenAI.RateLimitError },
       { error: { status: 529, kind: 'overloaded', message: 'Overloaded', code: 'overloaded_error' }, status: 503, kind: OpenAI.InternalServerError },

@@ -97,3 +97,12 @@ export function essence(response: CanonicalResponse): Pick<CanonicalResponse, 'c
 export function accumulate(parts: StreamPart[]): CanonicalResponse {
   return accumulateStream(parts).response();
 }
+
+/** The `response` inside the `response.completed` event of a recorded stream. */
+export function recordedCompletedResponse(text: string): unknown {
+  for (const event of sseEvents(text)) {
+    const data = JSON.parse(event.data) as Record<string, unknown>;
+    if (data['type'] === 'response.completed') return data['response'];
+  }
+  throw new Error('the recording has no response.completed event');
+}
