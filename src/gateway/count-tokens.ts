@@ -1,4 +1,3 @@
-import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import type { CanonicalMessage } from '../canonical/types.js';
 import { CODECS } from '../protocols/registry.js';
 import { providerEndpoint } from '../providers/endpoint.js';
@@ -37,13 +36,15 @@ export async function countAnthropicTokens(dependencies: EndpointDependencies, r
       upstream.finish();
     }
   }
+  // The tokenizer's tables are large: loaded on the first estimate, not at start.
+  const { encode } = await import('gpt-tokenizer/encoding/o200k_base');
   let tokens = 0;
-  for (const message of canonical.messages) tokens += 4 + messageTokens(message);
+  for (const message of canonical.messages) tokens += 4 + messageTokens(message, encode);
   for (const tool of canonical.tools ?? []) tokens += encode(JSON.stringify(tool)).length;
   return jsonResponse(200, { input_tokens: tokens }, { 'x-switchyard-token-count': 'estimate' });
 }
 
-function messageTokens(message: CanonicalMessage): number {
+function messageTokens(message: CanonicalMessage, encode: (text: string) => number[]): number {
   let tokens = 0;
   for (const part of message.content) {
     if (part.type === 'text') tokens += encode(part.text).length;

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../config/load.js';
-import { startEmulator } from '../../emulator/index.js';
 import { createLogger } from '../../logging/logger.js';
 import { parseCommandArgs, parsePort, type Command } from '../args.js';
 import { printUsage, startGateway, untilSignalled } from './serve.js';
@@ -20,6 +19,8 @@ copy-paste examples. The gateway listens on --port (default 8080); the emulator 
     if (help) return printUsage(this.usage);
     const port = parsePort(values.port) ?? 8080;
     const logger = createLogger(process.env.SWITCHYARD_LOG_LEVEL ?? 'warn');
+    // Loaded on demand: `serve` never pays for the emulator's tokenizer tables.
+    const { startEmulator } = await import('../../emulator/index.js');
     const emulator = await startEmulator({ port: 0, host: '127.0.0.1', timeScale: 1 });
     const config = loadConfigFile(DEMO_CONFIG_PATH, { env: { ...process.env, SWITCHYARD_EMULATOR_URL: emulator.url } });
     const running = await startGateway(config, logger, { port });

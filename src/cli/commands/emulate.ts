@@ -1,4 +1,3 @@
-import { loadEmulatorConfig, startEmulator } from '../../emulator/index.js';
 import { createLogger } from '../../logging/logger.js';
 import { parseCommandArgs, parseNonNegative, parsePort, type Command } from '../args.js';
 import { printUsage } from './serve.js';
@@ -22,6 +21,7 @@ x-emulator-fault (see the README). Recorded requests: GET /_emulator/requests.`,
     if (help) return printUsage(this.usage);
     const port = parsePort(values.port) ?? 4010;
     const timeScale = parseNonNegative(values['time-scale'], '--time-scale');
+    const { loadEmulatorConfig, startEmulator } = await import('../../emulator/index.js');
     const config = values.config === undefined ? undefined : loadEmulatorConfig(values.config);
     const logger = createLogger('info');
     const emulator = await startEmulator({
