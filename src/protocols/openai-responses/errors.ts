@@ -119,6 +119,10 @@ interface ErrorFields {
   code?: string;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function stringField(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];
   if (typeof value === 'string') return value;
@@ -135,11 +139,10 @@ export function readOpenAiErrorFields(body: unknown): ErrorFields {
       return body.trim() === '' ? {} : { message: body.trim().slice(0, 500) };
     }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-  const outer = parsed as Record<string, unknown>;
-  const inner = outer['error'];
+  if (!isObject(parsed)) return {};
+  const inner = parsed['error'];
   if (typeof inner === 'string') return { message: inner };
-  const record = typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : outer;
+  const record = isObject(inner) ? inner : parsed;
   const fields: ErrorFields = {};
   const message = stringField(record, 'message');
   const type = stringField(record, 'type');
@@ -243,5 +246,5 @@ const errorKinds: readonly ErrorKind[] = [
 
 /** A stream error's free-form kind as a catalogue kind, falling back on its status. */
 export function asErrorKind(kind: string, status: number): ErrorKind {
-  return (errorKinds as readonly string[]).includes(kind) ? (kind as ErrorKind) : kindForStatus(status);
+  return errorKinds.find((known) => known === kind) ?? kindForStatus(status);
 }

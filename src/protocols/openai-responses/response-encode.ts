@@ -113,7 +113,8 @@ export function encodeOutputItems(content: AssistantContentPart[], ids: ItemIds)
       message = undefined;
       if (!sameReasoningItem(reasoning, part)) {
         flushReasoning();
-        const id = part.origin === 'openai' && part.itemId !== undefined ? part.itemId : ids.next('rs');
+        const reusable = part.origin === 'openai' && part.itemId !== undefined && !items.some((item) => item.id === part.itemId);
+        const id = reusable && part.itemId !== undefined ? part.itemId : ids.next('rs');
         reasoning = { item: { id, type: 'reasoning', summary: [] }, origin: part.origin, itemId: part.itemId };
       }
       const current = reasoning;

@@ -1,8 +1,10 @@
 import type { CanonicalUsage, StreamPart } from '../../canonical/types.js';
+import { GatewayError } from '../../errors/catalogue.js';
 import type { StreamDecoder } from '../codec.js';
 import type { SseEvent } from '../../util/sse.js';
 import { classifyOpenAiErrorCode, readOpenAiErrorFields } from './errors.js';
 import { FieldReader, isRecord } from './read.js';
+import { streamPartsFor } from './content-parts.js';
 import { decodeOutputItem } from './response-decode.js';
 import { mapResponsesStatus } from './status.js';
 import { decodeResponsesUsage } from './usage.js';
@@ -30,6 +32,8 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   private readonly calls = new Map<string, CallBlock>();
   private readonly reasonings = new Map<string, ReasoningState>();
   private readonly itemIds = new Map<number, string>();
+  /** Items some event was seen for; the rest of the terminal response's output is emitted whole. */
+  private readonly seenItems = new Set<string>();
   private parts: StreamPart[] = [];
 
   push(event: SseEvent): StreamPart[] {
@@ -43,8 +47,13 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     }
     if (!isRecord(data)) return this.fail('The provider sent a stream event that is not a JSON object.');
     const reader = new FieldReader(data, '', 'upstream_bad_response');
-    const type = reader.optionalString('type') ?? event.event ?? '';
-    this.handle(type, reader);
+    try {
+      this.handle(reader.optionalString('type') ?? event.event ?? '', reader);
+    } catch (error) {
+      // A provider event of the wrong shape ends this stream, never the process.
+      if (!(error instanceof GatewayError)) throw error;
+      return this.fail(`The provider sent a malformed stream event: ${error.message}`);
+    }
     return this.parts;
   }
 
@@ -103,10 +112,10 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   }
 
   private itemId(event: FieldReader): string {
-    const itemId = event.optionalString('item_id');
-    if (itemId !== undefined) return itemId;
     const outputIndex = event.optionalInteger('output_index', 0);
-    return (outputIndex === undefined ? undefined : this.itemIds.get(outputIndex)) ?? `output-${outputIndex ?? 0}`;
+    const itemId = event.optionalString('item_id') ?? (outputIndex === undefined ? undefined : this.itemIds.get(outputIndex)) ?? `output-${outputIndex ?? 0}`;
+    this.seenItems.add(itemId);
+    return itemId;
   }
 
   private contentKey(event: FieldReader): string {
@@ -118,6 +127,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     const id = item.optionalString('id') ?? `output-${event.optionalInteger('output_index', 0) ?? 0}`;
     const outputIndex = event.optionalInteger('output_index', 0);
     if (outputIndex !== undefined) this.itemIds.set(outputIndex, id);
+    this.seenItems.add(id);
     if (item.optionalString('type') === 'function_call') this.startCall(id, item);
   }
 
@@ -133,6 +143,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   private onItemDone(event: FieldReader): void {
     const item = event.object('item');
     const itemId = item.optionalString('id') ?? this.itemId(event);
+    this.seenItems.add(itemId);
     switch (item.optionalString('type')) {
       case 'message':
         return this.onMessageDone(itemId, item);
@@ -256,19 +267,23 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   private onReasoningDone(itemId: string, item: FieldReader): void {
     const state = this.reasoning(itemId);
     if (state.done) return;
-    const encryptedContent = item.optionalString('encrypted_content');
+    state.done = true;
     if (state.blocks === 0) {
       // Nothing streamed (no summary requested, or a proxy that sends only done items).
-      for (const part of decodeOutputItem(item)) {
-        if (part.type !== 'reasoning') continue;
-        this.endReasoningBlock(state, undefined);
-        state.open = { block: this.nextBlock++, summaryIndex: state.blocks++, text: part.text };
-        this.parts.push({ type: 'reasoning-start', block: state.open.block, origin: 'openai', itemId });
-        if (part.text !== '') this.parts.push({ type: 'reasoning-delta', block: state.open.block, text: part.text });
-      }
+      this.emitWhole(item);
+      return;
     }
-    this.endReasoningBlock(state, encryptedContent);
-    state.done = true;
+    this.endReasoningBlock(state, item.optionalString('encrypted_content'));
+  }
+
+  /** An item that arrived complete, as the blocks its deltas would have made. */
+  private emitWhole(item: FieldReader): void {
+    // A call cut off by the output limit is not a call (trap 2).
+    if (item.optionalString('type') === 'function_call' && item.optionalString('status') === 'incomplete') return;
+    const content = decodeOutputItem(item);
+    if (content.some((part) => part.type === 'tool-call')) this.sawToolCall = true;
+    this.parts.push(...streamPartsFor(content, this.nextBlock));
+    this.nextBlock += content.length;
   }
 
   // --- terminal events --------------------------------------------------------------------------
@@ -283,6 +298,12 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     const status = response.optionalString('status');
     const reason = response.optionalObject('incomplete_details')?.optionalString('reason');
     this.closeOpenBlocks(status !== 'incomplete');
+    if (response.has('output')) {
+      for (const item of response.objects('output')) {
+        const id = item.optionalString('id');
+        if (id !== undefined && !this.seenItems.has(id)) this.emitWhole(item);
+      }
+    }
     const usage: CanonicalUsage = decodeResponsesUsage(response.raw('usage'), 'response.usage');
     const hasToolCalls = this.sawToolCall || (response.optionalArray('output') ?? []).some((item) => isRecord(item) && item['type'] === 'function_call');
     this.parts.push({ type: 'finish', finishReason: mapResponsesStatus(status, reason, hasToolCalls), usage });

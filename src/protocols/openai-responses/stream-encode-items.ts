@@ -152,7 +152,9 @@ export class OutputItems {
     const last = this.last();
     const joins = last?.kind === 'reasoning' && !last.done && last.summary.every((part) => part.done) && origin === 'openai' && last.origin === 'openai' && itemId !== undefined && last.itemId === itemId;
     if (joins) return last;
-    const id = origin === 'openai' && itemId !== undefined ? itemId : this.ids.next('rs');
+    // The provider's item id when it is one and still free (the SDK rejects two items with one id).
+    const reusable = origin === 'openai' && itemId !== undefined && !this.items.some((item) => item.id === itemId);
+    const id = reusable ? itemId : this.ids.next('rs');
     return this.add<ReasoningState>({ kind: 'reasoning', outputIndex: this.items.length, id, done: false, origin, itemId, summary: [] });
   }
 

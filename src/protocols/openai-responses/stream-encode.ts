@@ -88,7 +88,13 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         this.blocks.set(part.block, this.items.openContent('text'));
         return;
       case 'text-delta': {
-        const ref = this.blocks.get(part.block);
+        let ref = this.blocks.get(part.block);
+        if (ref === undefined && part.text !== '') {
+          // Lenient: a delta for a block that never started opens it.
+          this.closeRefusals();
+          ref = this.items.openContent('text');
+          this.blocks.set(part.block, ref);
+        }
         if (ref !== undefined) this.items.contentDelta(ref, part.text);
         return;
       }

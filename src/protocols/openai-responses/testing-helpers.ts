@@ -1,6 +1,7 @@
 import type { CanonicalResponse, StreamPart } from '../../canonical/types.js';
 import type { EncodeContext } from '../codec.js';
 import { SseParser, type SseEvent } from '../../util/sse.js';
+import { streamPartsFor } from './content-parts.js';
 import { openaiResponsesCodec } from './index.js';
 import { accumulateStream } from './stream-accumulate.js';
 
@@ -48,33 +49,11 @@ export const testContext: EncodeContext = { requestId: 'req_test', model: 'test-
 
 /** The parts of a canonical response as the stream a decoder would produce for it. */
 export function responseToParts(response: CanonicalResponse): StreamPart[] {
-  const parts: StreamPart[] = [{ type: 'response-start', id: response.id, model: response.model, created: response.created }];
-  response.content.forEach((part, block) => {
-    switch (part.type) {
-      case 'text':
-        parts.push({ type: 'text-start', block }, { type: 'text-delta', block, text: part.text }, { type: 'text-end', block });
-        return;
-      case 'refusal':
-        parts.push({ type: 'refusal-delta', block, text: part.text });
-        return;
-      case 'tool-call':
-        parts.push({ type: 'tool-call-start', block, id: part.id, name: part.name }, { type: 'tool-call-delta', block, argumentsDelta: part.arguments }, { type: 'tool-call-end', block });
-        return;
-      case 'reasoning': {
-        const start: StreamPart = { type: 'reasoning-start', block, origin: part.origin };
-        if (part.itemId !== undefined) start.itemId = part.itemId;
-        const end: StreamPart = { type: 'reasoning-end', block };
-        if (part.encryptedContent !== undefined) end.encryptedContent = part.encryptedContent;
-        if (part.signature !== undefined) end.signature = part.signature;
-        parts.push(start);
-        if (part.text !== '') parts.push({ type: 'reasoning-delta', block, text: part.text });
-        parts.push(end);
-        return;
-      }
-    }
-  });
-  parts.push({ type: 'finish', finishReason: response.finishReason, usage: response.usage });
-  return parts;
+  return [
+    { type: 'response-start', id: response.id, model: response.model, created: response.created },
+    ...streamPartsFor(response.content, 0),
+    { type: 'finish', finishReason: response.finishReason, usage: response.usage },
+  ];
 }
 
 /** Parsed data of every event of an encoded stream, with the `event:` name checked against `type`. */
