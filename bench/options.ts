@@ -27,9 +27,14 @@ export const USAGE = `Usage: npm run bench -- [options]
   --streams N          concurrent slow streams of the memory phase (default 1000)
   --help               this text`;
 
+/** A mistake on the command line: reported as one line, without a stack. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
 function numberAfter(argv: string[], index: number, flag: string): number {
   const value = Number(argv[index + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number`);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} needs a positive number`);
   return value;
 }
 
@@ -77,7 +82,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         index += 1;
         break;
       default:
-        throw new Error(`unknown option ${String(flag)}\n${USAGE}`);
+        throw new UsageError(`unknown option ${String(flag)}\n${USAGE}`);
     }
   }
   return options;

@@ -77,7 +77,7 @@ function tableRow(subject: SubjectResult, reference: SubjectResult | undefined):
     value === null || !Number.isFinite(value)
       ? '—'
       : // A ratio of two differences near zero (or of opposite signs) says nothing; show it only when both are clearly positive.
-        `${value >= 0 ? '+' : ''}${value.toFixed(3)}${value > 0 && referenceValue !== null && referenceValue > 0.01 ? formatRatio(ratio(value, referenceValue)) : ''}`;
+        `${value >= 0 ? '+' : ''}${value.toFixed(3)}${value > 0.01 && referenceValue !== null && referenceValue > 0.01 ? formatRatio(ratio(value, referenceValue)) : ''}`;
   return [
     '',
     ` ${subject.label} `,

@@ -22,7 +22,7 @@ import {
 } from './lib/children.js';
 import { measureSubject, type PhaseContext } from './measure.js';
 import { NOISY_PERCENT, waitForQuietMachine } from './metrics/machine.js';
-import { parseOptions, USAGE } from './options.js';
+import { parseOptions, USAGE, UsageError } from './options.js';
 import { buildReport, writeReport } from './report.js';
 import type { RunEnvironment, SubjectResult } from './results.js';
 import { REFERENCE_SUBJECT, SUBJECTS } from './subjects/index.js';
@@ -59,7 +59,7 @@ async function main(): Promise<number> {
   const options = parsed;
   installCleanupHandlers();
   const unknown = (options.only ?? []).filter((id) => !SUBJECTS.some((subject) => subject.id === id));
-  if (unknown.length > 0) throw new Error(`unknown subject(s) ${unknown.join(', ')}; known: ${SUBJECTS.map((subject) => subject.id).join(', ')}`);
+  if (unknown.length > 0) throw new UsageError(`unknown subject(s) ${unknown.join(', ')}; known: ${SUBJECTS.map((subject) => subject.id).join(', ')}`);
   const selected = SUBJECTS.filter((subject) => options.only === null || options.only.includes(subject.id));
 
   const environment = describeEnvironment(options);
@@ -145,7 +145,10 @@ main().then(
     process.exitCode = code;
   },
   async (error: unknown) => {
-    process.stderr.write(`[bench] error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A usage mistake needs its message; anything else its stack (BENCH_DEBUG=1 shows stacks always).
+    const usage = error instanceof UsageError;
+    const detail = error instanceof Error ? (usage && process.env['BENCH_DEBUG'] !== '1' ? error.message : (error.stack ?? error.message)) : String(error);
+    process.stderr.write(`[bench] error: ${detail}\n`);
     await stopAllChildren();
     process.exitCode = 1;
   },
