@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_AZURE_API_VERSION, PROVIDER_PROFILES, type ProviderKind } from '../providers/kinds.js';
-import { configFileSchema, type ConfigFile } from './schema.js';
-import type { GatewayConfig, ModelConfig, ProviderConfig, RouteConfig, TargetRef } from './types.js';
+import { compileExpression, ExpressionError } from '../routing/expression.js';
+import { configFileSchema, type ConfigFile, type RetryEntry, type RouteEntry } from './schema.js';
+import type { GatewayConfig, ModelConfig, ProviderConfig, RetryPolicy, RouteConfig, RuleConfig, TargetChoice, TargetRef, WeightedTarget } from './types.js';
 
 /** One problem in a config file, located by its path and line. */
 export interface ConfigIssue {
@@ -134,22 +135,22 @@ function buildConfig(
       provider: providerName,
       upstream: entry.upstream ?? id.slice(slash + 1),
       contextWindow: entry.context_window,
+      reliableContext: entry.reliable_context ?? entry.context_window,
       maxOutput: entry.max_output,
       capabilities: new Set(entry.capabilities ?? []),
+      price: entry.price === undefined ? undefined : { input: entry.price.input, output: entry.price.output, cachedInput: entry.price.cached_input, cacheWrite: entry.price.cache_write },
     });
+    if (entry.reliable_context !== undefined && entry.context_window !== undefined && entry.reliable_context > entry.context_window) {
+      report(['models', id, 'reliable_context'], `${entry.reliable_context} exceeds the context window (${entry.context_window})`);
+    }
   }
 
+  const defaultRetry = retryPolicy(file.routing.retry);
   const routes = new Map<string, RouteConfig>();
   for (const [alias, entry] of Object.entries(file.routes)) {
-    const targets: TargetRef[] = [];
-    entry.targets.forEach((target, index) => {
-      const resolved = resolveTargetName(target, file.providers, models);
-      if (typeof resolved === 'string') report(['routes', alias, 'targets', index], resolved);
-      else targets.push(resolved);
-    });
-    routes.set(alias, { alias, description: entry.description, targets });
+    routes.set(alias, buildRoute(alias, entry, defaultRetry, (path, target) => resolveTargetName(target, file.providers, models), report));
   }
-
+  checkRuleDelegation(routes, report);
   return Object.freeze({
     server: Object.freeze({
       host: file.server.host,
@@ -161,7 +162,118 @@ function buildConfig(
     providers,
     models,
     routes,
+    routing: Object.freeze({
+      breaker: {
+        consecutiveFailures: file.routing.breaker.consecutive_failures,
+        errorRate: file.routing.breaker.error_rate,
+        window: file.routing.breaker.window,
+        minSamples: file.routing.breaker.min_samples,
+        openMs: file.routing.breaker.open_ms,
+      },
+      retry: defaultRetry,
+      credentialsCooldownMs: file.routing.credentials_cooldown_ms,
+      maxSessions: file.routing.max_sessions,
+      sessionTtlMs: file.routing.session_ttl_ms,
+    }),
   });
+}
+
+type Report = (path: Array<string | number>, message: string) => void;
+type Resolve = (path: Array<string | number>, target: string) => TargetRef | string;
+
+function retryPolicy(entry: RetryEntry): RetryPolicy {
+  return {
+    attemptsPerTarget: entry.attempts_per_target,
+    maxAttempts: entry.max_attempts,
+    backoffMs: entry.backoff_ms,
+    maxBackoffMs: entry.max_backoff_ms,
+    deadlineMs: entry.deadline_ms,
+  };
+}
+
+function buildRoute(alias: string, entry: RouteEntry, defaultRetry: RetryPolicy, resolve: Resolve, report: Report): RouteConfig {
+  const path = ['routes', alias];
+  const choice = buildChoice([...path], entry.targets, entry.fallbacks, entry.strategy, resolve, report);
+  const rules: RuleConfig[] = [];
+  const names = new Set<string>();
+  (entry.rules ?? []).forEach((rule, index) => {
+    const rulePath = [...path, 'rules', index];
+    if (names.has(rule.name)) report([...rulePath, 'name'], `another rule of this route is already named "${rule.name}"`);
+    names.add(rule.name);
+    let matches;
+    try {
+      matches = compileExpression(rule.when);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      report([...rulePath, 'when'], `cannot read "${rule.when}": ${error.message}`);
+      return;
+    }
+    if ((rule.targets === undefined) === (rule.use === undefined)) {
+      report(rulePath, 'a rule needs exactly one of "targets" or "use"');
+      return;
+    }
+    const ruleChoice = rule.targets === undefined ? undefined : buildChoice(rulePath, rule.targets, rule.fallbacks, rule.strategy ?? entry.strategy, resolve, report);
+    rules.push({ name: rule.name, when: rule.when, matches, choice: ruleChoice, use: rule.use });
+  });
+  return {
+    alias,
+    description: entry.description,
+    rules,
+    choice,
+    retry: entry.retry === undefined ? defaultRetry : retryPolicy(entry.retry),
+    hedge: entry.hedge === undefined ? undefined : { after: entry.hedge.after, fallbackMs: entry.hedge.fallback_ms },
+    firstTokenMs: entry.timeouts?.first_token_ms,
+  };
+}
+
+function buildChoice(
+  path: Array<string | number>,
+  targets: RouteEntry['targets'],
+  fallbacks: string[] | undefined,
+  strategy: TargetChoice['strategy'],
+  resolve: Resolve,
+  report: Report,
+): TargetChoice {
+  const resolved: WeightedTarget[] = [];
+  targets.forEach((target, index) => {
+    const name = typeof target === 'string' ? target : target.model;
+    const ref = resolve([...path, 'targets', index], name);
+    if (typeof ref === 'string') report([...path, 'targets', index], ref);
+    else resolved.push({ ...ref, weight: typeof target === 'string' ? 1 : target.weight });
+  });
+  const fallbackRefs: TargetRef[] = [];
+  (fallbacks ?? []).forEach((name, index) => {
+    const ref = resolve([...path, 'fallbacks', index], name);
+    if (typeof ref === 'string') report([...path, 'fallbacks', index], ref);
+    else fallbackRefs.push(ref);
+  });
+  return { targets: resolved, fallbacks: fallbackRefs, strategy };
+}
+
+/** `use` must name a route, and following `use` must never come back to where it started. */
+function checkRuleDelegation(routes: Map<string, RouteConfig>, report: Report): void {
+  for (const route of routes.values()) {
+    route.rules.forEach((rule, index) => {
+      if (rule.use === undefined) return;
+      if (!routes.has(rule.use)) {
+        report(['routes', route.alias, 'rules', index, 'use'], `no route "${rule.use}" (routes: ${[...routes.keys()].join(', ')})`);
+        return;
+      }
+      // Every route is checked, so finding a way back to this one is enough to catch any cycle.
+      const visited = new Set<string>();
+      const queue = [rule.use];
+      while (queue.length > 0) {
+        const next = queue.pop()!;
+        if (next === route.alias) {
+          report(['routes', route.alias, 'rules', index, 'use'], `"use: ${rule.use}" leads back to route "${route.alias}" (a cycle)`);
+          return;
+        }
+        if (visited.has(next)) continue;
+        visited.add(next);
+        for (const inner of routes.get(next)?.rules ?? []) if (inner.use !== undefined) queue.push(inner.use);
+      }
+    });
+  }
 }
 
 /** `provider/model` into a target, or a message saying why it cannot be one. */

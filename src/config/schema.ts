@@ -50,24 +50,98 @@ const providerSchema = z.strictObject({
 
 const capability = z.enum(['vision', 'tools', 'reasoning', 'streaming', 'json_schema', 'documents']);
 
+/** USD per million tokens; overrides the price catalog for this model. */
+const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cached_input: z.number().nonnegative().optional(),
+  cache_write: z.number().nonnegative().optional(),
+});
+
 /** Keyed `provider/model`: the name clients use and the catalog entry in one. */
 const modelSchema = z.strictObject({
   /** The provider's name for the model (Azure: the deployment name); defaults to the part after `/`. */
   upstream: nonEmpty.optional(),
   context_window: z.number().int().positive().optional(),
+  /** Tokens up to which the model stays reliable; routing treats inputs beyond it as too long. */
+  reliable_context: z.number().int().positive().optional(),
   max_output: z.number().int().positive().optional(),
   capabilities: z.array(capability).optional(),
+  price: priceSchema.optional(),
 });
 
-/** `provider/model` or the key of an entry under `models`. */
-const targetSchema = nonEmpty;
+/** `provider/model` (or a `models` key), optionally with a weight for the weighted strategy. */
+const targetSchema = z.union([nonEmpty, z.strictObject({ model: nonEmpty, weight: z.number().positive().default(1) })]);
+
+export const STRATEGIES = ['priority', 'weighted', 'least-latency', 'least-busy', 'lowest-cost'] as const;
+
+const retrySchema = z.strictObject({
+  /** Tries of one target on a retryable failure (5xx, timeout, connection) before it is set aside. */
+  attempts_per_target: z.number().int().min(1).max(10).default(2),
+  /** Upper bound of attempts across every target. */
+  max_attempts: z.number().int().min(1).max(20).default(6),
+  backoff_ms: z.number().int().nonnegative().default(200),
+  max_backoff_ms: z.number().int().nonnegative().default(5_000),
+  /** No attempt starts after this many ms from the request's arrival. */
+  deadline_ms: positiveMs.default(120_000),
+});
+
+const hedgeSchema = z.strictObject({
+  /** Start a second attempt after this long without a first token; `p95` uses the deployment's own p95. */
+  after: z.union([positiveMs, z.literal('p95')]).default('p95'),
+  /** Used for `p95` until the deployment has enough samples. */
+  fallback_ms: positiveMs.default(2_000),
+});
+
+const routeTimeoutsSchema = z.strictObject({
+  /** From sending a request until the first content token (streams) or the full answer (otherwise). */
+  first_token_ms: positiveMs.optional(),
+});
+
+const ruleSchema = z.strictObject({
+  name: nonEmpty,
+  /** An expression over the workload profile, e.g. `trace.turns >= 10 and tools > 0`. */
+  when: nonEmpty,
+  targets: z.array(targetSchema).min(1).optional(),
+  fallbacks: z.array(nonEmpty).optional(),
+  strategy: z.enum(STRATEGIES).optional(),
+  /** Hand the request to another route instead of listing targets. */
+  use: nonEmpty.optional(),
+});
 
 const routeSchema = z.strictObject({
   description: z.string().optional(),
-  targets: z
-    .array(targetSchema)
-    .min(1, 'a route needs at least one target')
-    .max(1, 'a route takes one target: fallback chains and routing rules are not supported yet'),
+  /** Ordered: the first rule whose `when` holds picks the targets; otherwise `targets`. */
+  rules: z.array(ruleSchema).optional(),
+  targets: z.array(targetSchema).min(1, 'a route needs at least one target'),
+  /** Tried in order after every target failed or was skipped. */
+  fallbacks: z.array(nonEmpty).optional(),
+  strategy: z.enum(STRATEGIES).default('priority'),
+  retry: retrySchema.optional(),
+  hedge: hedgeSchema.optional(),
+  timeouts: routeTimeoutsSchema.optional(),
+});
+
+const breakerSchema = z.strictObject({
+  /** Consecutive failures that open the breaker. */
+  consecutive_failures: z.number().int().min(1).default(5),
+  /** Failure ratio over the last `window` attempts that opens it (with at least `min_samples`). */
+  error_rate: z.number().gt(0).max(1).default(0.5),
+  window: z.number().int().min(2).default(20),
+  min_samples: z.number().int().min(1).default(10),
+  /** How long an open breaker keeps the deployment out before a half-open probe. */
+  open_ms: positiveMs.default(30_000),
+});
+
+const routingSchema = z.strictObject({
+  breaker: breakerSchema.prefault({}),
+  /** Retry policy for routes that set none (and for plain provider/model requests). */
+  retry: retrySchema.prefault({}),
+  /** How long a provider's 401/403 keeps a deployment out of rotation. */
+  credentials_cooldown_ms: positiveMs.default(300_000),
+  /** Sessions (x-switchyard-session) whose trace is kept for routing, most recent first. */
+  max_sessions: z.number().int().positive().default(100_000),
+  session_ttl_ms: positiveMs.default(3_600_000),
 });
 
 export const configFileSchema = z.strictObject({
@@ -75,9 +149,13 @@ export const configFileSchema = z.strictObject({
   providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names use a-z, 0-9, - and _'), providerSchema),
   models: z.record(z.string().regex(/^[^/\s]+\/\S+$/, 'model keys are provider/model'), modelSchema).default({}),
   routes: z.record(z.string().regex(/^[^/\s]+$/, 'route aliases contain no "/" or spaces'), routeSchema).default({}),
+  routing: routingSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ProviderEntry = z.infer<typeof providerSchema>;
 export type ModelEntry = z.infer<typeof modelSchema>;
 export type RouteEntry = z.infer<typeof routeSchema>;
+export type RuleEntry = z.infer<typeof ruleSchema>;
+export type RetryEntry = z.infer<typeof retrySchema>;
+export type RoutingEntry = z.infer<typeof routingSchema>;

@@ -1,4 +1,6 @@
 import type { ProviderKind } from '../providers/kinds.js';
+import type { CompiledPredicate } from '../routing/expression.js';
+import type { BreakerPolicy } from '../routing/health.js';
 
 /** The validated, frozen configuration the gateway runs on (camelCase; see schema.ts for the file). */
 export interface GatewayConfig {
@@ -8,6 +10,16 @@ export interface GatewayConfig {
   readonly models: ReadonlyMap<string, ModelConfig>;
   /** Route aliases clients may name instead of a model. */
   readonly routes: ReadonlyMap<string, RouteConfig>;
+  readonly routing: RoutingConfig;
+}
+
+export interface RoutingConfig {
+  breaker: BreakerPolicy;
+  /** For routes without their own policy and for plain provider/model requests. */
+  retry: RetryPolicy;
+  credentialsCooldownMs: number;
+  maxSessions: number;
+  sessionTtlMs: number;
 }
 
 export interface ServerConfig {
@@ -52,14 +64,63 @@ export interface ModelConfig {
   provider: string;
   upstream: string;
   contextWindow: number | undefined;
+  /** Tokens up to which the model stays reliable (defaults to the context window). */
+  reliableContext: number | undefined;
   maxOutput: number | undefined;
   capabilities: ReadonlySet<string>;
+  /** USD per million tokens, when the config sets it (otherwise the price catalog decides). */
+  price: ModelPriceOverride | undefined;
+}
+
+export interface ModelPriceOverride {
+  input: number;
+  output: number;
+  cachedInput?: number;
+  cacheWrite?: number;
+}
+
+export type Strategy = 'priority' | 'weighted' | 'least-latency' | 'least-busy' | 'lowest-cost';
+
+export interface RetryPolicy {
+  attemptsPerTarget: number;
+  maxAttempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  deadlineMs: number;
+}
+
+export interface HedgePolicy {
+  /** Fixed delay, or `p95` of the deployment's time to first token. */
+  after: number | 'p95';
+  fallbackMs: number;
+}
+
+/** Targets to try, how to order them, and what to fall back to once they are exhausted. */
+export interface TargetChoice {
+  targets: WeightedTarget[];
+  fallbacks: TargetRef[];
+  strategy: Strategy;
+}
+
+export interface RuleConfig {
+  name: string;
+  /** The `when` expression as written, for explain output. */
+  when: string;
+  matches: CompiledPredicate;
+  /** Exactly one of `choice` and `use` is set. */
+  choice: TargetChoice | undefined;
+  use: string | undefined;
 }
 
 export interface RouteConfig {
   alias: string;
   description: string | undefined;
-  targets: TargetRef[];
+  rules: RuleConfig[];
+  /** When no rule matches. */
+  choice: TargetChoice;
+  retry: RetryPolicy;
+  hedge: HedgePolicy | undefined;
+  firstTokenMs: number | undefined;
 }
 
 /** One place a request can be sent: a provider and the model name it knows. */
@@ -68,4 +129,8 @@ export interface TargetRef {
   upstreamModel: string;
   /** The public `provider/model` name. */
   modelId: string;
+}
+
+export interface WeightedTarget extends TargetRef {
+  weight: number;
 }

@@ -37,6 +37,7 @@ export const ERROR_CATALOGUE = {
   upstream_credentials: { status: 502, kind: 'server_error' },
   upstream_timeout: { status: 504, kind: 'timeout' },
   shutting_down: { status: 503, kind: 'unavailable' },
+  no_deployment_available: { status: 503, kind: 'unavailable' },
   internal_error: { status: 500, kind: 'server_error' },
 } as const satisfies Record<string, CatalogueEntry>;
 

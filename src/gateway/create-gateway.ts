@@ -4,7 +4,10 @@ import { silentLogger, type Logger } from '../logging/logger.js';
 import type { ProtocolName } from '../canonical/types.js';
 import { CODECS } from '../protocols/registry.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
+import { HealthRegistry } from '../routing/health.js';
+import { SessionTracker } from '../routing/session-tracker.js';
 import { countAnthropicTokens } from './count-tokens.js';
+import { configuredPrices, explainRoute } from './explain-endpoint.js';
 import { ANTHROPIC_INGRESS, GEMINI_INGRESS, GEMINI_PATH, OPENAI_CHAT_INGRESS, OPENAI_RESPONSES_INGRESS } from './ingress.js';
 import { handleModelCall, type EndpointDependencies } from './protocol-endpoint.js';
 import { fetchToGatewayRequest, gatewayResponseToFetch } from './fetch-adapter.js';
@@ -49,7 +52,15 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const startedAt = Date.now();
   let draining = false;
   let inFlight = 0;
-  const dependencies: EndpointDependencies = { config, clients };
+  const health = new HealthRegistry();
+  const dependencies: EndpointDependencies = {
+    config,
+    clients,
+    health,
+    sessions: new SessionTracker(config.routing.maxSessions, config.routing.sessionTtlMs),
+    prices: configuredPrices(config),
+    logger,
+  };
   const endpoint = (protocol: ProtocolName, method: string, handler: Handler): Endpoint => ({ protocol, methods: new Map([[method, handler]]) });
 
   const endpoints = new Map<string, Endpoint>([
@@ -57,6 +68,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ['/v1/responses', endpoint('openai-responses', 'POST', (request, scope) => handleModelCall(dependencies, OPENAI_RESPONSES_INGRESS, request, scope))],
     ['/v1/messages', endpoint('anthropic-messages', 'POST', (request, scope) => handleModelCall(dependencies, ANTHROPIC_INGRESS, request, scope))],
     ['/v1/messages/count_tokens', endpoint('anthropic-messages', 'POST', (request) => countAnthropicTokens(dependencies, request))],
+    ['/v1/route/explain', endpoint('openai-chat', 'POST', (request) => explainRoute(dependencies, request))],
+    ['/v1/route/health', endpoint('openai-chat', 'GET', () => jsonResponse(200, { deployments: health.snapshot() }))],
     ['/v1/models', endpoint('openai-chat', 'GET', () => listModels(config, startedAt))],
     ['/healthz', endpoint('openai-chat', 'GET', () => jsonResponse(200, { status: 'ok' }))],
     ['/readyz', endpoint('openai-chat', 'GET', () => (draining ? jsonResponse(503, { status: 'draining' }) : jsonResponse(200, { status: 'ready' })))],
@@ -114,6 +127,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       model: undefined,
       stream: false,
       upstreamStatus: undefined,
+      attempts: 0,
       markFirstByte() {
         firstByteAt = performance.now();
       },
@@ -146,6 +160,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         model: scope.model,
         status,
         upstream_status: scope.upstreamStatus,
+        attempts: scope.attempts,
         stream: scope.stream,
         latency_ms: Math.round((now - scope.startedAt) * 100) / 100,
         ...(stream !== undefined && {

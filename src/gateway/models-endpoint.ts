@@ -10,7 +10,14 @@ export function listModels(config: GatewayConfig, startedAt: number): GatewayRes
       object: 'model',
       created,
       owned_by: 'switchyard',
-      switchyard: { kind: 'route', targets: route.targets.map((target) => target.modelId), description: route.description ?? null },
+      switchyard: {
+        kind: 'route',
+        targets: route.choice.targets.map((target) => target.modelId),
+        fallbacks: route.choice.fallbacks.map((target) => target.modelId),
+        strategy: route.choice.strategy,
+        rules: route.rules.map((rule) => rule.name),
+        description: route.description ?? null,
+      },
     })),
     ...[...config.models.values()].map((model) => ({
       id: model.id,

@@ -1,30 +1,32 @@
 import type { GatewayConfig } from '../config/types.js';
 import { GatewayError } from '../errors/catalogue.js';
-import { providerEndpoint } from '../providers/endpoint.js';
-import { PROVIDER_PROFILES } from '../providers/kinds.js';
-import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
-import { replaceTopLevelString } from '../util/json-field.js';
+import type { Logger } from '../logging/logger.js';
+import type { UpstreamClient } from '../providers/upstream-client.js';
+import type { HealthRegistry } from '../routing/health.js';
+import { computeProfile, type WorkloadProfile } from '../routing/profile.js';
+import { planRoute, type PriceLookup, type RoutePlan } from '../routing/plan.js';
+import type { SessionTracker } from '../routing/session-tracker.js';
+import { CallerRequest } from './attempt.js';
+import { executePlan } from './execute-plan.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { Ingress } from './ingress.js';
-import { parseJsonObject, readAll } from './read-body.js';
-import { relayStream } from './relay.js';
+import { parseJsonObject } from './read-body.js';
 import type { RequestScope } from './request-scope.js';
-import { resolveModel } from './resolve-model.js';
-import { forwardableHeaders } from './response-headers.js';
-import { renderStreamError, translateError, translateRequest, translateResponse, translateStream } from './translate.js';
-
-/** Error bodies are small; a provider sending megabytes of error is cut off. */
-const ERROR_BODY_LIMIT = 256 * 1024;
 
 export interface EndpointDependencies {
   config: GatewayConfig;
   clients: ReadonlyMap<string, UpstreamClient>;
+  health: HealthRegistry;
+  sessions: SessionTracker;
+  prices: PriceLookup;
+  logger: Logger;
 }
 
 /**
- * One model call in any protocol. When the provider speaks the caller's protocol the body travels
- * as it came (only `model` rewritten in place) and the answer comes back as sent; otherwise the
- * request, the answer, the stream and the errors are translated through the canonical model.
+ * One model call in any protocol: read the request, profile it, plan its route, and run the attempts.
+ * When a provider speaks the caller's protocol the body travels as it came (only `model` rewritten in
+ * place) and the answer comes back as sent; otherwise everything is translated through the canonical
+ * model.
  */
 export async function handleModelCall(
   dependencies: EndpointDependencies,
@@ -34,6 +36,40 @@ export async function handleModelCall(
   pathModel?: string,
   streamMethod = false,
 ): Promise<GatewayResponse> {
+  const { caller, plan, profile } = planCall(dependencies, ingress, request, pathModel, streamMethod);
+  scope.stream = caller.read.stream;
+  scope.route = plan.route;
+  const result = await executePlan({
+    config: dependencies.config,
+    clients: dependencies.clients,
+    health: dependencies.health,
+    logger: dependencies.logger,
+    caller,
+    plan,
+    requestId: scope.requestId,
+    signal: request.signal,
+    startedAt: scope.startedAt,
+    onFirstByte: () => scope.markFirstByte(),
+    onStreamEnd: scope.endStream.bind(scope),
+  });
+  scope.model = result.served?.target.modelId;
+  scope.attempts = result.attempts;
+  scope.upstreamStatus = result.response.status;
+  const session = request.headers['x-switchyard-session'];
+  if (session !== undefined && result.served !== undefined) {
+    dependencies.sessions.recordTurn(session, { toolCalls: 0, tokens: 0, conversationTurns: profile.trace.turns });
+  }
+  return result.response;
+}
+
+export interface PlannedCall {
+  caller: CallerRequest;
+  profile: WorkloadProfile;
+  plan: RoutePlan;
+}
+
+/** Everything up to the first provider call; also what `POST /v1/route/explain` shows. */
+export function planCall(dependencies: EndpointDependencies, ingress: Ingress, request: GatewayRequest, pathModel?: string, streamMethod = false): PlannedCall {
   const json = parseJsonObject(request.body);
   const read = ingress.read(json, request, pathModel, streamMethod);
   const model = read.model;
@@ -41,79 +77,38 @@ export async function handleModelCall(
     throw new GatewayError('missing_model', 'The request names no model: set "model" to a route alias or provider/model.', { param: 'model' });
   }
   if (typeof model !== 'string') throw new GatewayError('invalid_request', `"model" must be a string, got ${typeof model}.`, { param: 'model' });
-  scope.stream = read.stream;
-
-  const { route, target } = resolveModel(dependencies.config, model);
-  scope.route = route;
-  scope.model = target.modelId;
-  const provider = dependencies.config.providers.get(target.provider)!;
-  const client = dependencies.clients.get(target.provider)!;
-  const egressProtocol = PROVIDER_PROFILES[provider.kind].protocol;
-  // Gemini clients that stream without alt=sse want a JSON array; providers are always asked for SSE.
-  const passthrough = egressProtocol === ingress.protocol && !read.jsonArrayStream;
-
-  const endpoint = providerEndpoint(provider, target.upstreamModel, read.stream, request.headers);
-  endpoint.headers['x-request-id'] = scope.requestId;
-  let body: Buffer;
-  if (!passthrough) {
-    body = Buffer.from(JSON.stringify(translateRequest(ingress.protocol, egressProtocol, json, { model, stream: read.stream }, target.upstreamModel)));
-  } else if (typeof json.model === 'string' && json.model !== target.upstreamModel) {
-    body = replaceTopLevelString(request.body, 'model', target.upstreamModel);
-  } else {
-    body = request.body;
-  }
-
-  const upstream = await client.send({ path: endpoint.path, headers: endpoint.headers, body, signal: request.signal });
-  scope.upstreamStatus = upstream.status;
-  const headers = passthrough ? forwardableHeaders(upstream.headers) : translatedHeaders(upstream.headers, read.stream, read.jsonArrayStream);
-  headers['x-switchyard-model'] = target.modelId;
-  if (route !== undefined) headers['x-switchyard-route'] = route;
-  const encodeContext = { requestId: scope.requestId, model: target.upstreamModel, includeUsage: read.includeUsage, jsonArrayStream: read.jsonArrayStream };
-
-  if (upstream.status >= 400) {
-    const errorBody = await readBodyOrThrow(upstream, client, ERROR_BODY_LIMIT);
-    if (upstream.status === 401 || upstream.status === 403) {
-      // The provider rejected the gateway's own key: not the caller's fault, and the provider's
-      // message can quote part of the key, so it is not passed on.
-      throw new GatewayError('upstream_credentials', `provider "${provider.name}" rejected the gateway's credentials (HTTP ${upstream.status}); check its API key.`);
-    }
-    if (passthrough) return { status: upstream.status, headers, body: errorBody };
-    return translateError(ingress.protocol, egressProtocol, upstream.status, errorBody, upstream.headers, scope.requestId, headers);
-  }
-  if (!read.stream) {
-    const responseBody = await readBodyOrThrow(upstream, client);
-    if (passthrough) return { status: upstream.status, headers, body: responseBody };
-    return { status: 200, headers, body: translateResponse(ingress.protocol, egressProtocol, responseBody, encodeContext) };
-  }
-  const hooks = {
-    onFirstChunk: () => scope.markFirstByte(),
-    onEnd: scope.endStream.bind(scope),
-  };
-  if (passthrough) {
-    return {
-      status: upstream.status,
-      headers,
-      body: relayStream(upstream, client, request.signal, { ...hooks, renderError: (error) => renderStreamError(ingress.protocol, error, encodeContext) }),
-    };
-  }
-  return { status: 200, headers, body: translateStream(ingress.protocol, egressProtocol, upstream, client, request.signal, encodeContext, hooks) };
-}
-
-async function readBodyOrThrow(upstream: UpstreamResponse, client: UpstreamClient, limit?: number): Promise<Buffer> {
+  const caller = new CallerRequest(ingress.protocol, request, json, read, model);
+  const session = request.headers['x-switchyard-session'];
+  const recorded = session === undefined ? undefined : dependencies.sessions.get(session);
+  let profile: WorkloadProfile;
   try {
-    return await readAll(upstream.body as AsyncIterable<Uint8Array>, limit);
+    profile = computeProfile({ request: caller.canonical(), protocol: ingress.protocol, headers: request.headers, recorded });
   } catch (error) {
-    throw client.classify(error);
-  } finally {
-    upstream.finish();
+    // A request the canonical model cannot hold may still pass through to a provider of its own
+    // protocol untouched; route it on what the raw body says. Translation will refuse it precisely.
+    if (!(error instanceof GatewayError)) throw error;
+    profile = roughProfile(request, ingress, read.stream, recorded);
   }
+  const plan = planRoute(model, profile, { config: dependencies.config, health: dependencies.health, prices: dependencies.prices });
+  return { caller, profile, plan };
 }
 
-/** A translated answer has its own content type; the provider's rate-limit headers still help the caller. */
-function translatedHeaders(upstream: Record<string, string | string[] | undefined>, stream: boolean, jsonArray: boolean): Record<string, string> {
-  const headers = forwardableHeaders(upstream);
-  headers['content-type'] = stream && !jsonArray ? 'text/event-stream' : 'application/json';
-  if (stream) headers['cache-control'] = 'no-cache';
-  return headers;
+/** A profile from the raw body alone: size-based token estimate, nothing else known. */
+function roughProfile(request: GatewayRequest, ingress: Ingress, stream: boolean, recorded: WorkloadProfile['trace'] | undefined): WorkloadProfile {
+  return {
+    task: (request.headers['x-switchyard-task'] ?? '').toLowerCase(),
+    inputTokens: Math.ceil(request.body.length / 4),
+    images: 0,
+    documents: 0,
+    tools: 0,
+    maxOutputTokens: 0,
+    stream,
+    reasoning: false,
+    structuredOutput: false,
+    latency: 'interactive',
+    messages: 0,
+    protocol: ingress.protocol,
+    session: request.headers['x-switchyard-session'] ?? '',
+    trace: recorded ?? { turns: 0, toolCalls: 0, tokens: 0 },
+  };
 }
-

@@ -1,4 +1,5 @@
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
+import type { StartedStream } from './stream-start.js';
 
 /** How a relayed stream ended. */
 export type StreamOutcome = 'completed' | 'client_closed' | 'upstream_failed';
@@ -11,21 +12,24 @@ export interface RelayHooks {
 }
 
 /**
- * Pipe a provider's stream to the client chunk by chunk: nothing is held back or re-framed. When the
- * provider fails after bytes were sent, the stream ends with the protocol's error event; when the
- * client leaves, the provider request is torn down.
+ * Pipe a provider's stream to the client chunk by chunk: nothing is re-framed. The chunks held back
+ * until the first content go first, then the rest as it arrives. When the provider fails after bytes
+ * were sent, the stream ends with the protocol's error event; when the client leaves, the provider
+ * request is torn down.
  */
-export async function* relayStream(upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks): AsyncGenerator<Uint8Array> {
+export async function* relayStream(started: StartedStream, upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks): AsyncGenerator<Uint8Array> {
   let outcome: StreamOutcome = 'client_closed';
   let failure: Error | undefined;
-  let first = true;
   try {
-    for await (const chunk of upstream.body as AsyncIterable<Uint8Array>) {
-      if (first) {
-        first = false;
-        hooks.onFirstChunk();
+    hooks.onFirstChunk();
+    for (const chunk of started.heldChunks) yield chunk;
+    started.heldChunks.length = 0;
+    if (!started.ended) {
+      for (;;) {
+        const next = await started.iterator.next();
+        if (next.done === true) break;
+        yield next.value;
       }
-      yield chunk;
     }
     outcome = 'completed';
   } catch (error) {

@@ -9,6 +9,8 @@ export interface RequestScope {
   model: string | undefined;
   stream: boolean;
   upstreamStatus: number | undefined;
+  /** Provider attempts made (fallbacks, retries and hedges included). */
+  attempts: number;
   markFirstByte(): void;
   endStream(outcome: StreamOutcome, error?: Error): void;
 }

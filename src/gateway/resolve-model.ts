@@ -7,10 +7,10 @@ export interface Resolution {
   target: TargetRef;
 }
 
-/** A model name as clients send it (a route alias or `provider/model`) into where it goes. */
+/** A model name as clients send it into one place it can go (the route's first default target), for calls that are not routed (token counting). */
 export function resolveModel(config: GatewayConfig, name: string): Resolution {
   const route = config.routes.get(name);
-  if (route !== undefined) return { route: name, target: route.targets[0]! };
+  if (route !== undefined) return { route: name, target: route.choice.targets[0]! };
   const known = config.models.get(name);
   if (known !== undefined) return { route: undefined, target: { provider: known.provider, upstreamModel: known.upstream, modelId: known.id } };
   const slash = name.indexOf('/');

@@ -3,9 +3,9 @@ import { GatewayError, type RenderableError } from '../errors/catalogue.js';
 import type { EncodeContext } from '../protocols/codec.js';
 import { CODECS } from '../protocols/registry.js';
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
-import { SseParser } from '../util/sse.js';
 import type { GatewayResponse } from './http-types.js';
 import type { StreamOutcome } from './relay.js';
+import type { StartedStream } from './stream-start.js';
 
 /**
  * Translation across protocols, always through the canonical model: caller's protocol → canonical →
@@ -76,35 +76,42 @@ export interface TranslateHooks {
   onEnd(outcome: StreamOutcome, error?: Error): void;
 }
 
-/** A provider stream decoded into canonical parts and re-encoded in the caller's protocol, chunk by chunk. */
+/**
+ * A provider stream decoded into canonical parts and re-encoded in the caller's protocol, chunk by
+ * chunk: first the parts held back until the first content, then the rest as it arrives.
+ */
 export async function* translateStream(
   from: ProtocolName,
-  to: ProtocolName,
+  started: StartedStream,
   upstream: UpstreamResponse,
   client: UpstreamClient,
   signal: AbortSignal,
   context: EncodeContext,
   hooks: TranslateHooks,
 ): AsyncGenerator<Uint8Array> {
-  const parser = new SseParser();
-  const decoder = CODECS[to].createStreamDecoder();
+  const { parser, decoder } = started;
   const encoder = CODECS[from].createStreamEncoder(context);
   let outcome: StreamOutcome = 'client_closed';
   let failure: Error | undefined;
-  let first = true;
   try {
-    for await (const chunk of upstream.body as AsyncIterable<Uint8Array>) {
-      let out = '';
-      for (const event of parser.push(chunk)) for (const part of decoder.push(event)) out += encoder.encode(part);
-      if (out === '') continue;
-      if (first) {
-        first = false;
-        hooks.onFirstChunk();
-      }
-      yield Buffer.from(out);
-    }
+    hooks.onFirstChunk();
     let out = '';
-    for (const event of parser.end()) for (const part of decoder.push(event)) out += encoder.encode(part);
+    for (const part of started.heldParts) out += encoder.encode(part);
+    started.heldParts.length = 0;
+    if (out !== '') yield Buffer.from(out);
+    if (!started.ended) {
+      for (;;) {
+        const next = await started.iterator.next();
+        if (next.done === true) break;
+        out = '';
+        for (const event of parser.push(next.value)) for (const part of decoder.push(event)) out += encoder.encode(part);
+        if (out !== '') yield Buffer.from(out);
+      }
+      out = '';
+      for (const event of parser.end()) for (const part of decoder.push(event)) out += encoder.encode(part);
+    } else {
+      out = '';
+    }
     for (const part of decoder.end()) out += encoder.encode(part);
     out += encoder.end();
     outcome = 'completed';
@@ -123,4 +130,3 @@ export async function* translateStream(
     hooks.onEnd(outcome, failure);
   }
 }
-

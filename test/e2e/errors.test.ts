@@ -99,7 +99,8 @@ routes:
   it('keeps Retry-After on a provider 429, and the SDK sees a RateLimitError', async () => {
     const client = new OpenAI({ baseURL: harness.baseURL, apiKey: 'x', maxRetries: 0 });
     await assert.rejects(
-      client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-emulator-fault': 'status=429; retry_after=7' } }),
+      // Its own deployment: a 429 cools the deployment it hits down for Retry-After.
+      client.chat.completions.create({ model: 'emulator/gpt-5.4', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-emulator-fault': 'status=429; retry_after=7' } }),
       (error: unknown) => {
         assert.ok(error instanceof OpenAI.RateLimitError);
         assert.equal(error.headers?.get('retry-after'), '7');

@@ -66,6 +66,9 @@ routes:
     targets: [emulator/gpt-5.5]
   fast:
     targets: [emulator/claude-haiku-4-5]
+routing:
+  # These suites inject one failure at a time into a shared deployment; the breaker has its own tests.
+  breaker: { consecutive_failures: 1000, min_samples: 1000 }
 `;
 }
 

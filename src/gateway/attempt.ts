@@ -1,0 +1,245 @@
+/**
+ * One attempt: send the request to one deployment and wait until it has either succeeded (a full
+ * answer, or a stream whose first content has arrived) or failed in a way the route can act on.
+ * Nothing reaches the client before success, so every failure here can still fall back.
+ */
+import type { CanonicalRequest, ProtocolName } from '../canonical/types.js';
+import type { ProviderConfig } from '../config/types.js';
+import { GatewayError, type UpstreamErrorInfo } from '../errors/catalogue.js';
+import { providerEndpoint } from '../providers/endpoint.js';
+import { PROVIDER_PROFILES } from '../providers/kinds.js';
+import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
+import { CODECS } from '../protocols/registry.js';
+import { classifyGatewayError, classifyStreamError, classifyUpstreamError, type FailureClass } from '../routing/failure.js';
+import type { Candidate } from '../routing/plan.js';
+import { replaceTopLevelString } from '../util/json-field.js';
+import type { GatewayRequest, GatewayResponse } from './http-types.js';
+import type { IngressRead } from './ingress.js';
+import { readAll } from './read-body.js';
+import { relayStream, type StreamOutcome } from './relay.js';
+import { forwardableHeaders } from './response-headers.js';
+import { awaitFirstContent } from './stream-start.js';
+import { renderStreamError, translateError, translateResponse, translateStream } from './translate.js';
+
+/** Error bodies are small; a provider sending megabytes of error is cut off. */
+const ERROR_BODY_LIMIT = 256 * 1024;
+
+/** The caller's request, decoded at most once and encoded once per protocol a target speaks. */
+export class CallerRequest {
+  private decoded: CanonicalRequest | undefined;
+
+  constructor(
+    readonly protocol: ProtocolName,
+    readonly request: GatewayRequest,
+    readonly json: Record<string, unknown>,
+    readonly read: IngressRead,
+    /** The model as the caller named it. */
+    readonly model: string,
+  ) {}
+
+  canonical(): CanonicalRequest {
+    if (this.decoded === undefined) {
+      this.decoded = CODECS[this.protocol].decodeRequest(this.json, { model: this.model, stream: this.read.stream });
+      this.decoded.stream = this.read.stream;
+    }
+    return this.decoded;
+  }
+
+  /** Gemini clients that stream without alt=sse want a JSON array; providers are always asked for SSE. */
+  passthroughTo(egress: ProtocolName): boolean {
+    return egress === this.protocol && !this.read.jsonArrayStream;
+  }
+
+  bodyFor(egress: ProtocolName, upstreamModel: string): Buffer {
+    if (this.passthroughTo(egress)) {
+      return typeof this.json.model === 'string' && this.json.model !== upstreamModel ? replaceTopLevelString(this.request.body, 'model', upstreamModel) : this.request.body;
+    }
+    return Buffer.from(JSON.stringify(CODECS[egress].encodeRequest(this.canonical(), upstreamModel)));
+  }
+}
+
+export interface AttemptFailure {
+  failureClass: FailureClass;
+  /** Status as the provider (or the gateway, for transport failures) gave it. */
+  status: number;
+  message: string;
+  retryAfter: string | undefined;
+  /** The failure as the caller would see it if nothing else is tried. */
+  render(): GatewayResponse;
+}
+
+export interface AttemptSuccess {
+  response: GatewayResponse;
+  /** Until the first content (streams) or the whole answer (otherwise), ms. */
+  ttftMs: number;
+  /** Release the provider response without sending it (a hedge that lost the race). */
+  discard(): void;
+}
+
+export type AttemptOutcome = { ok: true; success: AttemptSuccess } | { ok: false; failure: AttemptFailure };
+
+export interface AttemptInput {
+  caller: CallerRequest;
+  candidate: Candidate;
+  provider: ProviderConfig;
+  client: UpstreamClient;
+  requestId: string;
+  /** Aborted when the caller leaves or when this attempt is abandoned (a lost hedge). */
+  signal: AbortSignal;
+  firstTokenMs: number | undefined;
+  /** Called when the client's stream ends (for logs, health and session records). */
+  onStreamEnd(outcome: StreamOutcome, error?: Error): void;
+  onFirstByte(): void;
+}
+
+export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+  const { caller, candidate, provider, client } = input;
+  const egress = PROVIDER_PROFILES[provider.kind].protocol;
+  const passthrough = caller.passthroughTo(egress);
+  const started = performance.now();
+  const endpoint = providerEndpoint(provider, candidate.target.upstreamModel, caller.read.stream, caller.request.headers);
+  endpoint.headers['x-request-id'] = input.requestId;
+  // Translation errors are the caller's (a field the target cannot express): they propagate as thrown.
+  const body = caller.bodyFor(egress, candidate.target.upstreamModel);
+  const encodeContext = { requestId: input.requestId, model: candidate.target.upstreamModel, includeUsage: caller.read.includeUsage, jsonArrayStream: caller.read.jsonArrayStream };
+
+  let upstream: UpstreamResponse;
+  try {
+    upstream = await input.client.send({ path: endpoint.path, headers: endpoint.headers, body, signal: input.signal });
+  } catch (error) {
+    return transportFailure(error, caller.protocol, input.requestId);
+  }
+  const headers = passthrough ? forwardableHeaders(upstream.headers) : translatedHeaders(upstream.headers, caller.read.stream, caller.read.jsonArrayStream);
+
+  if (upstream.status >= 400) {
+    let errorBody: Buffer;
+    try {
+      errorBody = await readBody(upstream, client, ERROR_BODY_LIMIT);
+    } catch (error) {
+      return transportFailure(error, caller.protocol, input.requestId);
+    }
+    return { ok: false, failure: upstreamFailure(upstream, errorBody, egress, caller.protocol, passthrough, provider, input.requestId, headers) };
+  }
+
+  if (!caller.read.stream) {
+    let responseBody: Buffer;
+    try {
+      responseBody = await readBody(upstream, client);
+    } catch (error) {
+      return transportFailure(error, caller.protocol, input.requestId);
+    }
+    const translated = passthrough ? responseBody : translateResponse(caller.protocol, egress, responseBody, encodeContext);
+    return { ok: true, success: { response: { status: upstream.status, headers, body: translated }, ttftMs: performance.now() - started, discard: () => undefined } };
+  }
+
+  let start;
+  try {
+    start = await awaitFirstContent(upstream.body as AsyncIterable<Uint8Array>, egress, input.firstTokenMs, () => upstream.body.destroy());
+  } catch (error) {
+    upstream.finish();
+    upstream.body.destroy();
+    if (error instanceof GatewayError && error.code === 'upstream_timeout') return { ok: false, failure: gatewayFailure(error, caller.protocol, input.requestId) };
+    return transportFailure(error, caller.protocol, input.requestId);
+  }
+  if (!start.ok) {
+    upstream.finish();
+    upstream.body.destroy();
+    const { error } = start;
+    const failureClass = classifyStreamError(error);
+    const renderable = { status: error.status, kind: error.kind as UpstreamErrorInfo['kind'], message: error.message, ...(error.code !== undefined && { code: error.code }) };
+    return {
+      ok: false,
+      failure: {
+        failureClass,
+        status: error.status,
+        message: error.message,
+        retryAfter: undefined,
+        render: () => {
+          const encoded = CODECS[caller.protocol].encodeError(renderable, input.requestId);
+          return { status: encoded.status, headers: { ...encoded.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(encoded.body)) };
+        },
+      },
+    };
+  }
+  const ttftMs = performance.now() - started;
+  const hooks = { onFirstChunk: input.onFirstByte, onEnd: input.onStreamEnd };
+  const stream = passthrough
+    ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error) => renderStreamError(caller.protocol, error, encodeContext) })
+    : translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks);
+  const discard = (): void => {
+    upstream.finish();
+    upstream.body.destroy();
+  };
+  return { ok: true, success: { response: { status: passthrough ? upstream.status : 200, headers, body: stream }, ttftMs, discard } };
+}
+
+async function readBody(upstream: UpstreamResponse, client: UpstreamClient, limit?: number): Promise<Buffer> {
+  try {
+    return await readAll(upstream.body as AsyncIterable<Uint8Array>, limit);
+  } catch (error) {
+    throw client.classify(error);
+  } finally {
+    upstream.finish();
+  }
+}
+
+function upstreamFailure(
+  upstream: UpstreamResponse,
+  errorBody: Buffer,
+  egress: ProtocolName,
+  ingress: ProtocolName,
+  passthrough: boolean,
+  provider: ProviderConfig,
+  requestId: string,
+  headers: Record<string, string>,
+): AttemptFailure {
+  const flat: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(upstream.headers)) flat[name] = Array.isArray(value) ? value[0] : value;
+  const info = CODECS[egress].decodeError(upstream.status, errorBody.toString('utf8'), flat);
+  const failureClass = classifyUpstreamError(info);
+  const retryAfter = info.retryAfter ?? flat['retry-after'];
+  return {
+    failureClass,
+    status: upstream.status,
+    message: info.message,
+    retryAfter,
+    render: () => {
+      if (failureClass === 'credentials') {
+        // The provider rejected the gateway's own key: not the caller's fault, and the provider's
+        // message can quote part of the key, so it is not passed on.
+        const error = new GatewayError('upstream_credentials', `provider "${provider.name}" rejected the gateway's credentials (HTTP ${upstream.status}); check its API key.`);
+        return renderGatewayError(error, ingress, requestId);
+      }
+      if (passthrough) return { status: upstream.status, headers, body: errorBody };
+      return translateError(ingress, egress, upstream.status, errorBody, upstream.headers, requestId, headers);
+    },
+  };
+}
+
+function transportFailure(error: unknown, ingress: ProtocolName, requestId: string): AttemptOutcome {
+  if (!(error instanceof GatewayError)) throw error;
+  return { ok: false, failure: gatewayFailure(error, ingress, requestId) };
+}
+
+function gatewayFailure(error: GatewayError, ingress: ProtocolName, requestId: string): AttemptFailure {
+  return {
+    failureClass: classifyGatewayError(error),
+    status: error.status,
+    message: error.message,
+    retryAfter: error.retryAfter,
+    render: () => renderGatewayError(error, ingress, requestId),
+  };
+}
+
+export function renderGatewayError(error: GatewayError, protocol: ProtocolName, requestId: string): GatewayResponse {
+  const encoded = CODECS[protocol].encodeError({ status: error.status, kind: error.kind, message: error.message, code: error.code, ...(error.param !== undefined && { param: error.param }), ...(error.retryAfter !== undefined && { retryAfter: error.retryAfter }) }, requestId);
+  return { status: encoded.status, headers: { ...encoded.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(encoded.body)) };
+}
+
+/** A translated answer has its own content type; the provider's rate-limit headers still help the caller. */
+function translatedHeaders(upstream: Record<string, string | string[] | undefined>, stream: boolean, jsonArray: boolean): Record<string, string> {
+  const headers = forwardableHeaders(upstream);
+  headers['content-type'] = stream && !jsonArray ? 'text/event-stream' : 'application/json';
+  if (stream) headers['cache-control'] = 'no-cache';
+  return headers;
+}
