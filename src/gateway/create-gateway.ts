@@ -35,6 +35,12 @@ export interface Gateway {
   inFlight(): number;
   /** Close provider connections (after drain and in-flight requests are done). */
   close(): Promise<void>;
+  /**
+   * Swap in a new config atomically: requests already running finish on the config they started
+   * with; new ones use the new one. Providers whose settings did not change keep their connections;
+   * health and session traces carry over. Server settings (host, port, body limit) need a restart.
+   */
+  reload(config: GatewayConfig): void;
 }
 
 type Handler = (request: GatewayRequest, scope: RequestScope) => Promise<GatewayResponse> | GatewayResponse;
@@ -45,19 +51,30 @@ interface Endpoint {
   methods: Map<string, Handler>;
 }
 
+/** One pool per provider; a provider whose settings are unchanged keeps its pool (and its warm connections). */
+function buildClients(config: GatewayConfig, previous: ReadonlyMap<string, UpstreamClient>): Map<string, UpstreamClient> {
+  const clients = new Map<string, UpstreamClient>();
+  for (const provider of config.providers.values()) {
+    const existing = previous.get(provider.name);
+    clients.set(provider.name, existing !== undefined && existing.sameSettings(provider) ? existing : new UpstreamClient(provider));
+  }
+  return clients;
+}
+
 /** Build a gateway from a validated config. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? silentLogger();
-  const clients = new Map([...config.providers.values()].map((provider) => [provider.name, new UpstreamClient(provider)]));
   const startedAt = Date.now();
   let draining = false;
   let inFlight = 0;
   const health = new HealthRegistry();
-  const dependencies: EndpointDependencies = {
+  const sessions = new SessionTracker(config.routing.maxSessions, config.routing.sessionTtlMs);
+  // Replaced as a whole on reload; handlers read it once per request.
+  let dependencies: EndpointDependencies = {
     config,
-    clients,
+    clients: buildClients(config, new Map()),
     health,
-    sessions: new SessionTracker(config.routing.maxSessions, config.routing.sessionTtlMs),
+    sessions,
     prices: configuredPrices(config),
     logger,
   };
@@ -70,7 +87,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ['/v1/messages/count_tokens', endpoint('anthropic-messages', 'POST', (request) => countAnthropicTokens(dependencies, request))],
     ['/v1/route/explain', endpoint('openai-chat', 'POST', (request) => explainRoute(dependencies, request))],
     ['/v1/route/health', endpoint('openai-chat', 'GET', () => jsonResponse(200, { deployments: health.snapshot() }))],
-    ['/v1/models', endpoint('openai-chat', 'GET', () => listModels(config, startedAt))],
+    ['/v1/models', endpoint('openai-chat', 'GET', () => listModels(dependencies.config, startedAt))],
     ['/healthz', endpoint('openai-chat', 'GET', () => jsonResponse(200, { status: 'ok' }))],
     ['/readyz', endpoint('openai-chat', 'GET', () => (draining ? jsonResponse(503, { status: 'draining' }) : jsonResponse(200, { status: 'ready' })))],
   ]);
@@ -174,7 +191,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   }
 
   return {
-    config,
+    get config() {
+      return dependencies.config;
+    },
     handle,
     async fetch(request) {
       let gatewayRequest: GatewayRequest;
@@ -192,7 +211,15 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
     inFlight: () => inFlight,
     async close() {
-      await Promise.all([...clients.values()].map((client) => client.close()));
+      await Promise.all([...dependencies.clients.values()].map((client) => client.close()));
+    },
+    reload(next) {
+      const previous = dependencies;
+      dependencies = { ...previous, config: next, clients: buildClients(next, previous.clients), prices: configuredPrices(next) };
+      // Pools no longer used close once their in-flight requests finish (undici waits for them).
+      for (const [name, client] of previous.clients) {
+        if (dependencies.clients.get(name) !== client) void client.close();
+      }
     },
   };
 }

@@ -73,6 +73,11 @@ export class UpstreamClient {
     }
   }
 
+  /** Whether this pool was built for exactly these provider settings (so a config reload can keep it). */
+  sameSettings(provider: ProviderConfig): boolean {
+    return JSON.stringify(provider) === JSON.stringify(this.provider);
+  }
+
   /** A failure while reading a body, mapped like one before the headers. */
   classify(error: unknown): Error {
     if (error instanceof GatewayError) return error;

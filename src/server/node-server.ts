@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.js';
 
 export interface RunningServer {
   server: Server;
+  gateway: Gateway;
   url: string;
   port: number;
   /** Stop accepting, let in-flight requests and streams finish up to the grace period, then close. */
@@ -28,6 +29,7 @@ export async function listen(gateway: Gateway, options: { host: string; port: nu
 
   return {
     server,
+    gateway,
     url: `http://${host}:${port}`,
     port,
     async shutdown(graceMs = gateway.config.server.shutdownGraceMs) {

@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { listen, type RunningServer } from '../../src/server/node-server.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorConfig, type RunningEmulator } from '../../src/emulator/index.js';
 
 export interface Harness {
   gateway: Gateway;
@@ -20,8 +20,8 @@ export interface Harness {
  * A real gateway on a free port in front of a real emulator on another. `extraConfig` is YAML
  * appended under the generated providers/routes (use ${EMULATOR_URL} for the emulator's URL).
  */
-export async function startHarness(options: { config?: string; timeScale?: number } = {}): Promise<Harness> {
-  const emulator = await startEmulator({ port: 0, host: '127.0.0.1', timeScale: options.timeScale ?? 0 });
+export async function startHarness(options: { config?: string; timeScale?: number; emulatorConfig?: EmulatorConfig } = {}): Promise<Harness> {
+  const emulator = await startEmulator({ port: 0, host: '127.0.0.1', timeScale: options.timeScale ?? 0, ...(options.emulatorConfig !== undefined && { config: options.emulatorConfig }) });
   const text = (options.config ?? defaultConfig()).replaceAll('${EMULATOR_URL}', emulator.url);
   const config = parseConfig(text, 'test.yaml', { env: {} });
   const logs: string[] = [];

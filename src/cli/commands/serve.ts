@@ -1,4 +1,5 @@
 import { loadConfigFile } from '../../config/load.js';
+import { watchConfigFile } from '../../config/watch.js';
 import { createGateway } from '../../gateway/create-gateway.js';
 import { createLogger } from '../../logging/logger.js';
 import { PROVIDER_PROFILES } from '../../providers/kinds.js';
@@ -13,8 +14,9 @@ export const serveCommand: Command = {
   usage: `Usage: switchyard serve --config FILE [--port N] [--host HOST]
 
 Runs the gateway with the given config file. --port and --host override server.port and
-server.host. SIGTERM or SIGINT drains: no new requests, in-flight requests and streams finish
-(up to server.shutdown_grace_ms), then the process exits 0.`,
+server.host. The file is watched: a valid edit is swapped in without dropping requests, a broken
+one is logged and ignored (SIGHUP re-reads it too). SIGTERM or SIGINT drains: no new requests,
+in-flight requests and streams finish (up to server.shutdown_grace_ms), then the process exits 0.`,
   async run(argv) {
     const { values, help } = parseCommandArgs(argv, { config: { short: 'c' }, port: { short: 'p' }, host: {} });
     if (help) return printUsage(this.usage);
@@ -24,7 +26,19 @@ server.host. SIGTERM or SIGINT drains: no new requests, in-flight requests and s
     const logger = createLogger(config.server.logLevel);
     const running = await startGateway(config, logger, { port, host: values.host });
     logger.info({ url: running.url, config: values.config }, 'switchyard listening');
+    const watcher = watchConfigFile(
+      values.config,
+      (next) => {
+        running.gateway.reload(next);
+        logger.info({ config: values.config, routes: next.routes.size, models: next.models.size }, 'config reloaded');
+      },
+      (error) => logger.error({ config: values.config, problems: error.issues.length, error: error.message }, 'config edit refused; the running config keeps serving'),
+    );
+    const onHangup = (): void => watcher.check();
+    process.on('SIGHUP', onHangup);
     await untilSignalled(running, logger);
+    watcher.close();
+    process.off('SIGHUP', onHangup);
     return 0;
   },
 };
