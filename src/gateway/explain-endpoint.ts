@@ -28,7 +28,7 @@ export function explainRoute(dependencies: EndpointDependencies, request: Gatewa
     throw new GatewayError('invalid_request', `Unknown protocol "${protocol}": use one of ${Object.keys(INGRESSES).join(', ')}.`, { param: 'protocol' });
   }
   const stream = query.get('stream') === 'true';
-  const { profile, plan } = planCall(dependencies, ingress, request, query.get('model') ?? undefined, stream);
+  const { profile, plan } = planCall(dependencies, ingress, request, query.get('model') ?? undefined, stream, true);
   return jsonResponse(200, { profile: describeProfile(profile), ...describePlan(plan, dependencies.health) });
 }
 

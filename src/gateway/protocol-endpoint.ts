@@ -69,7 +69,7 @@ export interface PlannedCall {
 }
 
 /** Everything up to the first provider call; also what `POST /v1/route/explain` shows. */
-export function planCall(dependencies: EndpointDependencies, ingress: Ingress, request: GatewayRequest, pathModel?: string, streamMethod = false): PlannedCall {
+export function planCall(dependencies: EndpointDependencies, ingress: Ingress, request: GatewayRequest, pathModel?: string, streamMethod = false, explain = false): PlannedCall {
   const json = parseJsonObject(request.body);
   const read = ingress.read(json, request, pathModel, streamMethod);
   const model = read.model;
@@ -89,7 +89,7 @@ export function planCall(dependencies: EndpointDependencies, ingress: Ingress, r
     if (!(error instanceof GatewayError)) throw error;
     profile = roughProfile(request, ingress, read.stream, recorded);
   }
-  const plan = planRoute(model, profile, { config: dependencies.config, health: dependencies.health, prices: dependencies.prices });
+  const plan = planRoute(model, profile, { config: dependencies.config, health: dependencies.health, prices: dependencies.prices, explain });
   return { caller, profile, plan };
 }
 

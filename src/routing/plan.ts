@@ -45,6 +45,8 @@ export interface PlanContext {
   prices: PriceLookup;
   /** Random source for the weighted strategy (injectable for tests). */
   random?: () => number;
+  /** Record every rule's verdict (explain); off on the request path, where only the match matters. */
+  explain?: boolean;
   now?: number;
 }
 
@@ -59,7 +61,7 @@ export function planRoute(name: string, profile: WorkloadProfile, context: PlanC
   const rules: RulesVerdict[] = [];
   let current: RouteConfig = route;
   for (;;) {
-    const matched = firstMatch(current, profile, rules);
+    const matched = firstMatch(current, profile, context.explain === true ? rules : undefined);
     if (matched?.use !== undefined) {
       current = config.routes.get(matched.use)!;
       via.push(current.alias);
@@ -80,10 +82,10 @@ export function planRoute(name: string, profile: WorkloadProfile, context: PlanC
   }
 }
 
-function firstMatch(route: RouteConfig, profile: WorkloadProfile, verdicts: RulesVerdict[]): RouteConfig['rules'][number] | undefined {
+function firstMatch(route: RouteConfig, profile: WorkloadProfile, verdicts: RulesVerdict[] | undefined): RouteConfig['rules'][number] | undefined {
   for (const rule of route.rules) {
     const matched = rule.matches(profile);
-    verdicts.push({ name: `${route.alias}.${rule.name}`, when: rule.when, matched });
+    verdicts?.push({ name: `${route.alias}.${rule.name}`, when: rule.when, matched });
     if (matched) return rule;
   }
   return undefined;

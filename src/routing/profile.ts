@@ -33,28 +33,35 @@ export interface WorkloadProfile {
   trace: TraceSoFar;
 }
 
-type FieldSpec = { type: 'number'; read: (profile: WorkloadProfile) => number } | { type: 'string'; read: (profile: WorkloadProfile) => string } | { type: 'boolean'; read: (profile: WorkloadProfile) => boolean };
+interface FieldSpec {
+  type: 'number' | 'string' | 'boolean';
+  /** The field as a JavaScript expression over the profile `p`, for compiled rules. */
+  code: string;
+  read: (profile: WorkloadProfile) => number | string | boolean;
+}
+
+const field = <T extends FieldSpec['type']>(type: T, code: string, read: FieldSpec['read']): FieldSpec => ({ type, code, read });
 
 /** What rule expressions may name, with its type (checked when the config loads). */
-export const PROFILE_FIELDS = {
-  task: { type: 'string', read: (p) => p.task },
-  input_tokens: { type: 'number', read: (p) => p.inputTokens },
-  images: { type: 'number', read: (p) => p.images },
-  documents: { type: 'number', read: (p) => p.documents },
-  tools: { type: 'number', read: (p) => p.tools },
-  max_output_tokens: { type: 'number', read: (p) => p.maxOutputTokens },
-  stream: { type: 'boolean', read: (p) => p.stream },
-  reasoning: { type: 'boolean', read: (p) => p.reasoning },
-  structured_output: { type: 'boolean', read: (p) => p.structuredOutput },
-  latency: { type: 'string', read: (p) => p.latency },
-  messages: { type: 'number', read: (p) => p.messages },
-  protocol: { type: 'string', read: (p) => p.protocol },
-  session: { type: 'string', read: (p) => p.session },
-  'trace.turns': { type: 'number', read: (p) => p.trace.turns },
-  'trace.tool_calls': { type: 'number', read: (p) => p.trace.toolCalls },
-  'trace.tool_calls_per_turn': { type: 'number', read: (p) => (p.trace.turns === 0 ? 0 : p.trace.toolCalls / p.trace.turns) },
-  'trace.tokens': { type: 'number', read: (p) => p.trace.tokens },
-} satisfies Record<string, FieldSpec>;
+export const PROFILE_FIELDS: Record<string, FieldSpec> = {
+  task: field('string', 'p.task', (p) => p.task),
+  input_tokens: field('number', 'p.inputTokens', (p) => p.inputTokens),
+  images: field('number', 'p.images', (p) => p.images),
+  documents: field('number', 'p.documents', (p) => p.documents),
+  tools: field('number', 'p.tools', (p) => p.tools),
+  max_output_tokens: field('number', 'p.maxOutputTokens', (p) => p.maxOutputTokens),
+  stream: field('boolean', 'p.stream', (p) => p.stream),
+  reasoning: field('boolean', 'p.reasoning', (p) => p.reasoning),
+  structured_output: field('boolean', 'p.structuredOutput', (p) => p.structuredOutput),
+  latency: field('string', 'p.latency', (p) => p.latency),
+  messages: field('number', 'p.messages', (p) => p.messages),
+  protocol: field('string', 'p.protocol', (p) => p.protocol),
+  session: field('string', 'p.session', (p) => p.session),
+  'trace.turns': field('number', 'p.trace.turns', (p) => p.trace.turns),
+  'trace.tool_calls': field('number', 'p.trace.toolCalls', (p) => p.trace.toolCalls),
+  'trace.tool_calls_per_turn': field('number', '(p.trace.turns === 0 ? 0 : p.trace.toolCalls / p.trace.turns)', (p) => (p.trace.turns === 0 ? 0 : p.trace.toolCalls / p.trace.turns)),
+  'trace.tokens': field('number', 'p.trace.tokens', (p) => p.trace.tokens),
+};
 
 export type ProfileFieldName = keyof typeof PROFILE_FIELDS;
 

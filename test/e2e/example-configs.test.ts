@@ -16,7 +16,8 @@ interface Case {
 }
 
 const user = (content: unknown) => ({ role: 'user', content });
-const longText = (tokens: number) => 'word '.repeat(Math.ceil(tokens * 4 / 5));
+/** About `tokens` o200k tokens: " word" is one token. */
+const longText = (tokens: number) => 'word '.repeat(tokens);
 const tool = { type: 'function', function: { name: 'run', parameters: { type: 'object', properties: {} } } };
 const image = { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } };
 
