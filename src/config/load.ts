@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_AZURE_API_VERSION, PROVIDER_PROFILES, type ProviderKind } from '../providers/kinds.js';
+import { buildPriceCatalog, type PricingOverrides } from '../pricing/index.js';
 import { compileExpression, ExpressionError } from '../routing/expression.js';
 import { configFileSchema, type ConfigFile, type RetryEntry, type RouteEntry } from './schema.js';
 import type { GatewayConfig, ModelConfig, ProviderConfig, RetryPolicy, RouteConfig, RuleConfig, TargetChoice, TargetRef, WeightedTarget } from './types.js';
@@ -162,6 +163,7 @@ function buildConfig(
     providers,
     models,
     routes,
+    prices: buildPriceCatalog(priceOverrides(file, models)),
     routing: Object.freeze({
       breaker: {
         consecutiveFailures: file.routing.breaker.consecutive_failures,
@@ -176,6 +178,23 @@ function buildConfig(
       sessionTtlMs: file.routing.session_ttl_ms,
     }),
   });
+}
+
+/** The `pricing:` section, plus each model's `price:` keyed by its provider and upstream name. */
+function priceOverrides(file: ConfigFile, models: Map<string, ModelConfig>): PricingOverrides {
+  const overrides: PricingOverrides = { ...file.pricing };
+  for (const model of models.values()) {
+    const key = `${model.provider}/${model.upstream}`;
+    if (model.price === undefined || key in overrides) continue;
+    overrides[key] = {
+      input: model.price.input,
+      output: model.price.output,
+      ...(model.price.cachedInput !== undefined && { cached_input: model.price.cachedInput }),
+      ...(model.price.cacheWrite !== undefined && { cache_write_5m: model.price.cacheWrite }),
+      source: `config: models.${model.id}.price`,
+    } as PricingOverrides[string];
+  }
+  return overrides;
 }
 
 type Report = (path: Array<string | number>, message: string) => void;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROVIDER_KINDS } from '../providers/kinds.js';
+import { pricingOverridesSchema } from '../pricing/schema.js';
 
 /**
  * The config file's schema. Strict: an unknown key is an error (a typo must not silently change
@@ -150,6 +151,8 @@ export const configFileSchema = z.strictObject({
   models: z.record(z.string().regex(/^[^/\s]+\/\S+$/, 'model keys are provider/model'), modelSchema).default({}),
   routes: z.record(z.string().regex(/^[^/\s]+$/, 'route aliases contain no "/" or spaces'), routeSchema).default({}),
   routing: routingSchema.prefault({}),
+  /** Price catalog overrides and additions, keyed `provider/model`, `family/model` or a model name (src/pricing/README.md). */
+  pricing: pricingOverridesSchema.default({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,6 +1,7 @@
 import type { ProviderKind } from '../providers/kinds.js';
 import type { CompiledPredicate } from '../routing/expression.js';
 import type { BreakerPolicy } from '../routing/health.js';
+import type { PriceCatalog } from '../pricing/catalog.js';
 
 /** The validated, frozen configuration the gateway runs on (camelCase; see schema.ts for the file). */
 export interface GatewayConfig {
@@ -11,6 +12,8 @@ export interface GatewayConfig {
   /** Route aliases clients may name instead of a model. */
   readonly routes: ReadonlyMap<string, RouteConfig>;
   readonly routing: RoutingConfig;
+  /** The shipped price catalog with the config's overrides (and models' `price:`) applied. */
+  readonly prices: PriceCatalog;
 }
 
 export interface RoutingConfig {

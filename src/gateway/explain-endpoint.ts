@@ -32,10 +32,12 @@ export function explainRoute(dependencies: EndpointDependencies, request: Gatewa
   return jsonResponse(200, { profile: describeProfile(profile), ...describePlan(plan, dependencies.health) });
 }
 
-/** Prices the config states per model (USD per million tokens), for the lowest-cost strategy. */
+/** USD per million input and output tokens for a deployment, from the config's price catalog. */
 export function configuredPrices(config: GatewayConfig): PriceLookup {
   return (target) => {
-    const price = config.models.get(target.modelId)?.price;
-    return price === undefined ? undefined : { input: price.input, output: price.output };
+    const provider = config.providers.get(target.provider);
+    if (provider === undefined) return undefined;
+    const price = config.prices.lookup({ kind: provider.kind, model: target.upstreamModel, provider: provider.name });
+    return price === undefined ? undefined : { input: price.rates.input / 1e6, output: price.rates.output / 1e6 };
   };
 }
