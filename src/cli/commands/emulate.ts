@@ -32,6 +32,7 @@ x-emulator-fault (see the README). Recorded requests: GET /_emulator/requests.`,
       logger: (line) => logger.info(line, 'emulator'),
     });
     logger.info({ url: emulator.url }, 'emulator listening');
+    logger.flush();
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', () => resolve());
       process.once('SIGINT', () => resolve());

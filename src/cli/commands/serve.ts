@@ -5,7 +5,7 @@ import { createLogger } from '../../logging/logger.js';
 import { PROVIDER_PROFILES } from '../../providers/kinds.js';
 import { listen, type RunningServer } from '../../server/node-server.js';
 import type { GatewayConfig } from '../../config/types.js';
-import type { Logger } from '../../logging/logger.js';
+import { flushLogger, type Logger } from '../../logging/logger.js';
 import { parseCommandArgs, parsePort, UsageError, type Command } from '../args.js';
 
 export const serveCommand: Command = {
@@ -26,6 +26,7 @@ in-flight requests and streams finish (up to server.shutdown_grace_ms), then the
     const logger = createLogger(config.server.logLevel);
     const running = await startGateway(config, logger, { port, host: values.host });
     logger.info({ url: running.url, config: values.config }, 'switchyard listening');
+    logger.flush();
     const watcher = watchConfigFile(
       values.config,
       (next) => {
@@ -69,6 +70,7 @@ export async function untilSignalled(running: RunningServer, logger: Logger, als
   const { forced } = await running.shutdown();
   await Promise.all(alsoClose.map((close) => close()));
   logger.info({ forced }, forced ? 'shutdown: grace period over, open requests were cut' : 'shutdown: all requests finished');
+  await flushLogger(logger);
 }
 
 export function printUsage(usage: string): number {
