@@ -29,7 +29,7 @@ const DEFAULT_PROFILES: Record<string, ModelProfile> = {
   'gpt-5.5': { ownedBy: 'openai', responseModel: 'gpt-5.5-2026-04-23', contextWindow: 400_000, maxOutput: 128_000, reasoning: true, ttftMs: 600, ttftPer1kInputMs: 12, tokensPerSecond: 90 },
   'gpt-5.5-pro': { ownedBy: 'openai', responseModel: 'gpt-5.5-pro-2026-04-23', contextWindow: 400_000, maxOutput: 128_000, reasoning: true, ttftMs: 4_000, ttftPer1kInputMs: 30, tokensPerSecond: 40 },
   'gpt-5.4': { ownedBy: 'openai', responseModel: 'gpt-5.4-2026-03-05', contextWindow: 400_000, maxOutput: 128_000, reasoning: true, ttftMs: 500, ttftPer1kInputMs: 10, tokensPerSecond: 110 },
-  'claude-opus-4-7': { ownedBy: 'anthropic', contextWindow: 200_000, maxOutput: 64_000, reasoning: true, ttftMs: 900, ttftPer1kInputMs: 15, tokensPerSecond: 55 },
+  'claude-opus-4-7': { ownedBy: 'anthropic', contextWindow: 200_000, maxOutput: 128_000, reasoning: true, ttftMs: 900, ttftPer1kInputMs: 15, tokensPerSecond: 55 },
   'claude-sonnet-4-6': { ownedBy: 'anthropic', contextWindow: 1_000_000, maxOutput: 64_000, reasoning: true, ttftMs: 700, ttftPer1kInputMs: 10, tokensPerSecond: 75 },
   'claude-haiku-4-5': { ownedBy: 'anthropic', contextWindow: 200_000, maxOutput: 64_000, reasoning: true, ttftMs: 350, ttftPer1kInputMs: 5, tokensPerSecond: 150 },
   'gemini-3.1-pro': { ownedBy: 'google', contextWindow: 1_048_576, maxOutput: 65_536, reasoning: true, ttftMs: 1_200, ttftPer1kInputMs: 8, tokensPerSecond: 120 },

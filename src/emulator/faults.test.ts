@@ -10,6 +10,7 @@ describe('parseFaultHeader', () => {
     assert.deepEqual(parseFaultHeader('drop_after=5;error_after=3;first_token_delay_ms=800'), { spec: { dropAfter: 5, errorAfter: 3, firstTokenDelayMs: 800 } });
     assert.deepEqual(parseFaultHeader('status=429; code=insufficient_quota'), { spec: { status: 429, code: 'insufficient_quota' } });
     assert.deepEqual(parseFaultHeader('none'), { spec: 'none' });
+    assert.deepEqual(parseFaultHeader('error_after=0; error_status=529'), { spec: { errorAfter: 0, errorStatus: 529 } });
   });
 
   it('names the part that is wrong', () => {
@@ -19,6 +20,8 @@ describe('parseFaultHeader', () => {
     assert.ok('error' in badRate && badRate.error.includes('rate'));
     const badStatus = parseFaultHeader('status=abc');
     assert.ok('error' in badStatus && badStatus.error.includes('status'));
+    const badErrorStatus = parseFaultHeader('error_after=1; error_status=9000');
+    assert.ok('error' in badErrorStatus && badErrorStatus.error.includes('error_status'));
   });
 });
 

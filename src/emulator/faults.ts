@@ -8,6 +8,7 @@
  *   x-emulator-fault: first_token_delay_ms=800
  *   x-emulator-fault: drop_after=5        (stream: 5 content chunks, then the socket is destroyed)
  *   x-emulator-fault: error_after=5       (stream: 5 content chunks, then the protocol's in-stream error)
+ *   x-emulator-fault: error_after=0; error_status=529   (the in-stream error is an overload, not a 500)
  *   x-emulator-fault: status=429; code=insufficient_quota
  *   x-emulator-fault: none                (ignore the model's configured fault)
  *
@@ -35,6 +36,8 @@ export interface FaultSpec {
   dropAfter?: number;
   /** Streams: after this many content chunks, send the protocol's in-stream error event. */
   errorAfter?: number;
+  /** The status whose error `errorAfter` sends (default 500; 529 = Anthropic's overloaded_error). */
+  errorStatus?: number;
 }
 
 export type FaultHeaderResult = { spec: FaultSpec | 'none' } | { error: string };
@@ -46,6 +49,7 @@ const NUMERIC_KEYS: Record<string, keyof FaultSpec> = {
   first_token_delay_ms: 'firstTokenDelayMs',
   drop_after: 'dropAfter',
   error_after: 'errorAfter',
+  error_status: 'errorStatus',
 };
 
 /** Parse the `x-emulator-fault` header; the error names the part that is wrong. */
@@ -68,11 +72,11 @@ export function parseFaultHeader(header: string): FaultHeaderResult {
       continue;
     }
     const field = NUMERIC_KEYS[key];
-    if (field === undefined) return { error: `x-emulator-fault: unknown key '${key}' (known: status, code, rate, retry_after, timeout, first_token_delay_ms, drop_after, error_after, none)` };
+    if (field === undefined) return { error: `x-emulator-fault: unknown key '${key}' (known: status, code, rate, retry_after, timeout, first_token_delay_ms, drop_after, error_after, error_status, none)` };
     const number = value === undefined ? Number.NaN : Number(value);
     if (!Number.isFinite(number) || number < 0) return { error: `x-emulator-fault: ${key} needs a non-negative number, got '${value ?? ''}'` };
     if (field === 'rate' && number > 1) return { error: `x-emulator-fault: rate must be between 0 and 1, got ${number}` };
-    if (field === 'status' && (number < 100 || number > 599 || !Number.isInteger(number))) return { error: `x-emulator-fault: status must be an HTTP status code, got '${value ?? ''}'` };
+    if ((field === 'status' || field === 'errorStatus') && (number < 100 || number > 599 || !Number.isInteger(number))) return { error: `x-emulator-fault: ${key} must be an HTTP status code, got '${value ?? ''}'` };
     (spec as Record<string, number>)[field] = number;
   }
   return { spec };

@@ -1,7 +1,7 @@
 /**
- * The provider emulator: serves real providers' wire formats (today OpenAI Chat Completions and
- * its Azure flavour) from a deterministic generator, with latency profiles and fault injection,
- * so demos, tests and benchmarks run offline. See README.md for routes, config and test hooks.
+ * The provider emulator: serves real providers' wire formats (OpenAI Chat Completions and its Azure
+ * flavour, OpenAI Responses, …) from a deterministic generator, with latency profiles and fault
+ * injection, so demos, tests and benchmarks run offline. See README.md for routes, config and test hooks.
  */
 import type { AddressInfo } from 'node:net';
 import { ModelCatalog } from './catalog.js';

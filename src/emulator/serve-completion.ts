@@ -7,7 +7,7 @@ import { emulatorError, faultError, type EmulatorError } from './errors.js';
 import { parseFaultHeader, type FaultSpec } from './faults.js';
 import { generateCompletion } from './generate/completion.js';
 import { checkLimits } from './generate/limits.js';
-import { promptTokenSequence } from './generate/prompt-tokens.js';
+import { promptTokenLayout } from './generate/prompt-tokens.js';
 import { sendReply, writeChunk } from './http.js';
 import type { CompletionProtocol, DecodedRequest, RenderContext, RouteValues } from './protocols/protocol.js';
 import { deriveSeed, SeededRandom } from './random.js';
@@ -54,13 +54,18 @@ export async function serveCompletion<Options>(
     return;
   }
 
-  const promptTokens = promptTokenSequence(decoded.prompt);
+  const layout = promptTokenLayout(decoded.prompt);
+  const promptTokens = layout.tokens;
   const limitError = checkLimits(decoded.prompt, model, promptTokens.length);
   if (limitError !== undefined) return fail(limitError);
-  const cachedInputTokens = runtime.prefixCache.lookupAndStore(model.name, promptTokens);
+  const cache = protocol.promptCache?.(decoded, model, layout, runtime.prefixCache)
+    ?? { cachedInputTokens: runtime.prefixCache.lookupAndStore(model.name, promptTokens), cacheWriteTokens: 0, cacheWrite1hTokens: 0 };
   const generation = generateCompletion({
-    prompt: decoded.prompt, model, inputTokens: promptTokens.length, cachedInputTokens, seed: runtime.seed, timeScale: runtime.timeScale,
+    prompt: decoded.prompt, model, inputTokens: promptTokens.length, cachedInputTokens: cache.cachedInputTokens, seed: runtime.seed, timeScale: runtime.timeScale,
   });
+  if (cache.cacheWriteTokens > 0) {
+    generation.usage = { ...generation.usage, cacheWriteTokens: cache.cacheWriteTokens, cacheWrite1hTokens: cache.cacheWrite1hTokens };
+  }
   const context: RenderContext = {
     random: new SeededRandom(deriveSeed(generation.seed, 'render', runtime.nextRequestNumber())),
     created: Math.floor(Date.now() / 1000),
@@ -92,9 +97,9 @@ async function writeResponse<Options>(
   await sleep(generation.firstTokenDelayMs + extraDelay + longest * generation.millisecondsPerToken, exchange.signal);
   if (exchange.signal.aborted) return;
   if (fault?.errorAfter !== undefined) {
-    // No in-band error exists for a plain JSON body: answer with the provider's 500.
+    // No in-band error exists for a plain JSON body: answer with the provider's error (a 500 by default).
     exchange.logFields.error = 'server-error';
-    sendReply(exchange.response, protocol.renderError(faultError({ status: 500 }, context.model.name)));
+    sendReply(exchange.response, protocol.renderError(faultError({ status: fault.errorStatus ?? 500, code: fault.code }, context.model.name)));
     return;
   }
   const body = JSON.stringify(protocol.renderResponse(context, decoded.options));
@@ -143,7 +148,7 @@ async function writeStream<Options>(
         return;
       }
       if (fault?.errorAfter !== undefined && contentFrames >= fault.errorAfter) {
-        const errorEvent = protocol.renderStreamError(faultError({ status: 500 }, context.model.name), context, decoded.options);
+        const errorEvent = protocol.renderStreamError(faultError({ status: fault.errorStatus ?? 500, code: fault.code }, context.model.name), context, decoded.options);
         exchange.logFields.error = 'stream-error';
         if (errorEvent === undefined) {
           await flush();

@@ -85,6 +85,8 @@ export interface GeneratedChoice {
   refusalPieces: string[];
   toolCalls: GeneratedToolCall[];
   finishReason: FinishReason;
+  /** The stop sequence that ended the answer, when one did (Anthropic reports which). */
+  stopSequence?: string;
   reasoningTokens: number;
   /** Every output token of this choice: text + tool calls + reasoning. */
   outputTokens: number;
@@ -98,6 +100,10 @@ export interface GenerationUsage {
   /** Sum over choices, reasoning included (as OpenAI bills `n` choices). */
   outputTokens: number;
   reasoningTokens: number;
+  /** Prompt tokens written to an explicit prompt cache (Anthropic's cache_control); absent for automatic caches. */
+  cacheWriteTokens?: number;
+  /** The part of `cacheWriteTokens` written with a 1-hour lifetime. */
+  cacheWrite1hTokens?: number;
 }
 
 export interface Generation {

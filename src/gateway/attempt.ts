@@ -164,7 +164,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const ttftMs = performance.now() - started;
   const hooks = { onFirstChunk: input.onFirstByte, onEnd: input.onStreamEnd };
   const stream = passthrough
-    ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error) => renderStreamError(caller.protocol, error, encodeContext) })
+    ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error, lastChunk) => renderStreamError(caller.protocol, error, encodeContext, lastChunk) })
     : translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks);
   const discard = (): void => {
     upstream.finish();

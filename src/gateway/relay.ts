@@ -5,8 +5,8 @@ import type { StartedStream } from './stream-start.js';
 export type StreamOutcome = 'completed' | 'client_closed' | 'upstream_failed';
 
 export interface RelayHooks {
-  /** Wire bytes that end the client's stream in its protocol when the provider fails mid-way. */
-  renderError(error: Error): Uint8Array;
+  /** Wire bytes that end the client's stream in its protocol when the provider fails mid-way (after `lastChunk`). */
+  renderError(error: Error, lastChunk: Uint8Array | undefined): Uint8Array;
   onFirstChunk(): void;
   onEnd(outcome: StreamOutcome, error?: Error): void;
 }
@@ -20,15 +20,16 @@ export interface RelayHooks {
 export async function* relayStream(started: StartedStream, upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks): AsyncGenerator<Uint8Array> {
   let outcome: StreamOutcome = 'client_closed';
   let failure: Error | undefined;
+  let lastChunk: Uint8Array | undefined;
   try {
     hooks.onFirstChunk();
-    for (const chunk of started.heldChunks) yield chunk;
+    for (const chunk of started.heldChunks) yield (lastChunk = chunk);
     started.heldChunks.length = 0;
     if (!started.ended) {
       for (;;) {
         const next = await started.iterator.next();
         if (next.done === true) break;
-        yield next.value;
+        yield (lastChunk = next.value);
       }
     }
     outcome = 'completed';
@@ -36,7 +37,7 @@ export async function* relayStream(started: StartedStream, upstream: UpstreamRes
     if (!signal.aborted) {
       outcome = 'upstream_failed';
       failure = client.classify(error);
-      yield hooks.renderError(failure);
+      yield hooks.renderError(failure, lastChunk);
     }
   } finally {
     upstream.finish();

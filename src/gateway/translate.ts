@@ -56,10 +56,22 @@ export function translateError(
   return { status: encoded.status, headers: { ...headers, ...encoded.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(encoded.body)) };
 }
 
-/** The wire bytes that end a client's stream with an error, in its protocol. */
-export function renderStreamError(protocol: ProtocolName, error: Error, context: EncodeContext): Uint8Array {
+/**
+ * The wire bytes that end a client's stream with an error, in its protocol. In a relayed stream the
+ * provider already opened the response: a Responses client must get only the `error` event, numbered
+ * after the provider's last event (a fresh `response.created` would change the response's identity).
+ */
+export function renderStreamError(protocol: ProtocolName, error: Error, context: EncodeContext, lastChunk?: Uint8Array): Uint8Array {
   const encoder = CODECS[protocol].createStreamEncoder(context);
-  return Buffer.from(encoder.encode(errorPart(error)));
+  const text = encoder.encode(errorPart(error));
+  if (protocol !== 'openai-responses' || lastChunk === undefined) return Buffer.from(text);
+  const frame = text.split('\n\n').find((candidate) => candidate.startsWith('event: error\n'));
+  if (frame === undefined) return Buffer.from(text);
+  const data = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as Record<string, unknown>;
+  const numbers = [...Buffer.from(lastChunk).toString('utf8').matchAll(/"sequence_number":\s*(\d+)/g)];
+  const last = numbers.length === 0 ? undefined : Number(numbers[numbers.length - 1]![1]);
+  if (last !== undefined) data.sequence_number = last + 1;
+  return Buffer.from(`event: error\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 function asGatewayError(error: unknown): GatewayError {

@@ -84,13 +84,14 @@ function generateChoice(index: number, random: SeededRandom, input: CompletionIn
     return { ...choice, text: calls.length === 0 ? '' : null, toolCalls: calls, finishReason: truncated ? 'length' : 'tool-calls', outputTokens: reasoningTokens + tokens };
   }
 
-  const { text, finishReason, tokens } = limitText(composeText(random.fork('text'), prompt, facts), remaining, prompt.stopSequences);
+  const { text, finishReason, tokens, stopSequence } = limitText(composeText(random.fork('text'), prompt, facts), remaining, prompt.stopSequences);
   const pieces = splitIntoTokenPieces(text);
   return {
     ...choice,
     text,
     textPieces: pieces.map((piece) => piece.text),
     finishReason,
+    ...(stopSequence === undefined ? {} : { stopSequence }),
     outputTokens: reasoningTokens + tokens,
     logprobs: prompt.logprobsTop === undefined ? undefined : logprobsFor(pieces, prompt.logprobsTop, random.fork('logprobs')),
   };
@@ -109,14 +110,18 @@ function composeText(random: SeededRandom, prompt: EmulatorPrompt, facts: Conver
 }
 
 /** Apply stop sequences (the answer ends before the first one) and the output token budget. */
-function limitText(text: string, budget: number, stopSequences: readonly string[]): { text: string; finishReason: FinishReason; tokens: number } {
+function limitText(text: string, budget: number, stopSequences: readonly string[]): { text: string; finishReason: FinishReason; tokens: number; stopSequence?: string } {
   let limited = text;
+  let matched: string | undefined;
   for (const stop of stopSequences) {
     const position = stop.length > 0 ? limited.indexOf(stop) : -1;
-    if (position >= 0) limited = limited.slice(0, position);
+    if (position >= 0) {
+      limited = limited.slice(0, position);
+      matched = stop;
+    }
   }
   const tokens = countTokens(limited);
-  if (tokens <= budget) return { text: limited, finishReason: 'stop', tokens };
+  if (tokens <= budget) return matched === undefined ? { text: limited, finishReason: 'stop', tokens } : { text: limited, finishReason: 'stop', tokens, stopSequence: matched };
   const truncated = truncateToTokens(limited, budget);
   return { text: truncated, finishReason: 'length', tokens: countTokens(truncated) };
 }

@@ -9,26 +9,55 @@ import { hashString } from '../random.js';
 import {
   encodeText, IMAGE_TOKENS_DEFAULT, IMAGE_TOKENS_LOW_DETAIL, MESSAGE_OVERHEAD_TOKENS, REPLY_PRIMING_TOKENS,
 } from '../tokens.js';
-import type { EmulatorPrompt, PromptPart } from '../types.js';
+import type { EmulatorPrompt, PromptPart, PromptTool } from '../types.js';
 
 /** Ids above the o200k vocabulary, so framing and image placeholders never collide with text. */
 const FRAME_TOKEN_BASE = 300_000;
 const ROLE_TOKENS: Record<string, number> = { system: 1, user: 2, assistant: 3, tool: 4 };
 
 export function promptTokenSequence(prompt: EmulatorPrompt): number[] {
+  return promptTokenLayout(prompt).tokens;
+}
+
+/** The token sequence plus where its pieces end, for caches that key on block boundaries (Anthropic's breakpoints). */
+export interface PromptTokenLayout {
+  tokens: number[];
+  /** Token count once all tool definitions are in (0 without tools). */
+  toolsEnd: number;
+  /** Per message: the token count after its framing, before its first part. */
+  messageStarts: number[];
+  /** Per message, per part: the token count once that part is in. */
+  partEnds: number[][];
+}
+
+export function promptTokenLayout(prompt: EmulatorPrompt): PromptTokenLayout {
   const tokens: number[] = [];
   if (prompt.tools.length > 0) {
-    const definitions = prompt.tools.map((tool) => JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters }));
     tokens.push(FRAME_TOKEN_BASE);
-    appendAll(tokens, encodeText(`# Tools\n${definitions.join('\n')}`));
+    appendAll(tokens, encodeText(toolDefinitionsText(prompt.tools)));
   }
+  const toolsEnd = tokens.length;
+  const messageStarts: number[] = [];
+  const partEnds: number[][] = [];
   for (const message of prompt.messages) {
     const frame = [FRAME_TOKEN_BASE + 10, FRAME_TOKEN_BASE + 10 + (ROLE_TOKENS[message.role] ?? 0), FRAME_TOKEN_BASE + 20];
     tokens.push(...frame.slice(0, MESSAGE_OVERHEAD_TOKENS));
-    for (const part of message.parts) appendPart(tokens, part);
+    messageStarts.push(tokens.length);
+    const ends: number[] = [];
+    for (const part of message.parts) {
+      appendPart(tokens, part);
+      ends.push(tokens.length);
+    }
+    partEnds.push(ends);
   }
   for (let index = 0; index < REPLY_PRIMING_TOKENS; index++) tokens.push(FRAME_TOKEN_BASE + 30 + index);
-  return tokens;
+  return { tokens, toolsEnd, messageStarts, partEnds };
+}
+
+/** Tool definitions as the prompt renders them (after one framing token). */
+export function toolDefinitionsText(tools: readonly PromptTool[]): string {
+  const definitions = tools.map((tool) => JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters }));
+  return `# Tools\n${definitions.join('\n')}`;
 }
 
 function appendPart(tokens: number[], part: PromptPart): void {

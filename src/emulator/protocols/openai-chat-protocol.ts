@@ -46,7 +46,7 @@ function checkModel(decoded: DecodedRequest<ChatRenderOptions>, model: CatalogMo
   return undefined;
 }
 
-function successHeaders(context: RenderContext, flavor: OpenAiFlavor): Record<string, string> {
+export function successHeaders(context: RenderContext, flavor: OpenAiFlavor): Record<string, string> {
   const processing = String(Math.round(context.generation.firstTokenDelayMs));
   if (flavor === 'azure') {
     return { 'apim-request-id': newRequestId('azure'), 'x-request-id': newRequestId('azure'), 'x-ms-region': 'East US', 'x-ms-deployment-name': context.model.name };

@@ -176,7 +176,7 @@ function decodeResponseFormat(request: ChatRequest): PromptResponseFormat {
 }
 
 /** The first zod issue in OpenAI's words, descending into unions to the most specific cause. */
-function issueToError(issues: readonly z.core.$ZodIssue[], body: unknown): EmulatorError {
+export function issueToError(issues: readonly z.core.$ZodIssue[], body: unknown): EmulatorError {
   const { issue, path } = mostSpecific(issues[0], []);
   const param = formatPath(path);
   const value = valueAt(body, path);

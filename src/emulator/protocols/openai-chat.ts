@@ -1,6 +1,6 @@
 /**
- * The OpenAI provider surface: Chat Completions and the model list under `/openai/v1`, and the
- * same Chat Completions under Azure's deployment-scoped scheme
+ * The OpenAI provider surface: Chat Completions, Responses (openai-responses/) and the model list
+ * under `/openai/v1`, and the same Chat Completions under Azure's deployment-scoped scheme
  * `/azure/openai/deployments/{deployment}/chat/completions?api-version=…`.
  */
 import { emulatorError } from '../errors.js';
@@ -12,6 +12,7 @@ import { serveCompletion } from '../serve-completion.js';
 import type { EmulatorRoute, ProtocolModule } from './protocol.js';
 import { renderOpenAiError } from './openai-errors.js';
 import { createOpenAiChatProtocol, hasBearerToken } from './openai-chat-protocol.js';
+import { serveResponses, warmUpResponses } from './openai-responses/index.js';
 
 const openAiChat = createOpenAiChatProtocol('openai');
 const azureChat = createOpenAiChatProtocol('azure');
@@ -21,6 +22,11 @@ const routes: EmulatorRoute[] = [
     method: 'POST',
     pattern: /^\/openai\/v1\/chat\/completions$/,
     handle: (exchange, _parameters, runtime) => serveCompletion(openAiChat, exchange, runtime),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/openai\/v1\/responses$/,
+    handle: (exchange, _parameters, runtime) => serveResponses(exchange, runtime),
   },
   {
     method: 'GET',
@@ -47,7 +53,10 @@ export const openAiModule: ProtocolModule = {
   prefix: '/openai/',
   routes,
   renderError: (error) => renderOpenAiError(error, 'openai'),
-  warmUp: (runtime) => warmUp(runtime),
+  warmUp: (runtime) => {
+    warmUp(runtime);
+    warmUpResponses(runtime);
+  },
 };
 export const azureOpenAiModule: ProtocolModule = { prefix: '/azure/', routes: azureRoutes, renderError: (error) => renderOpenAiError(error, 'azure') };
 

@@ -9,7 +9,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CatalogModel } from '../catalog.js';
 import type { EmulatorError } from '../errors.js';
+import type { PromptTokenLayout } from '../generate/prompt-tokens.js';
 import type { HttpReply } from '../http.js';
+import type { PrefixCache } from '../prefix-cache.js';
 import type { SeededRandom } from '../random.js';
 import type { EmulatorRuntime, Exchange } from '../runtime.js';
 import type { EmulatorPrompt, Generation } from '../types.js';
@@ -44,6 +46,16 @@ export interface StreamFrame {
   content: boolean;
 }
 
+/** What one request's prompt did with the provider's prompt cache. */
+export interface PromptCacheUsage {
+  /** Prompt tokens read from the cache. */
+  cachedInputTokens: number;
+  /** Prompt tokens this request wrote to the cache (explicit caches only). */
+  cacheWriteTokens: number;
+  /** The part of `cacheWriteTokens` written with a 1-hour lifetime. */
+  cacheWrite1hTokens: number;
+}
+
 export interface CompletionProtocol<Options> {
   /** For logs. */
   readonly name: string;
@@ -52,6 +64,11 @@ export interface CompletionProtocol<Options> {
   decode(body: unknown, route: RouteValues): DecodedRequest<Options> | EmulatorError;
   /** Provider rules that depend on the model (e.g. reasoning parameters on a model without reasoning). */
   checkModel?(decoded: DecodedRequest<Options>, model: CatalogModel): EmulatorError | undefined;
+  /**
+   * The provider's own prompt caching (Anthropic: explicit `cache_control` breakpoints). Absent: the
+   * automatic prefix cache, as OpenAI (and Gemini's implicit caching) do it.
+   */
+  promptCache?(decoded: DecodedRequest<Options>, model: CatalogModel, layout: PromptTokenLayout, cache: PrefixCache): PromptCacheUsage;
   renderError(error: EmulatorError): HttpReply;
   /** Headers on every successful reply (request ids, processing time). */
   successHeaders(context: RenderContext): Record<string, string>;

@@ -1,7 +1,10 @@
 import type { CanonicalRequest, ReasoningRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/types.js';
 import { encodeResponsesInput } from './input-encode.js';
-import { unsupported } from './read.js';
+import { unsupported } from '../shared/field-reader.js';
 import type { FunctionTool, ResponsesRequestBody, TextFormat, ToolChoiceWire } from './wire-types.js';
+
+/** The smallest `max_output_tokens` the Responses API accepts. */
+const MIN_MAX_OUTPUT_TOKENS = 16;
 
 /**
  * The canonical request as a Responses request body for `upstreamModel`.
@@ -24,7 +27,9 @@ export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel:
   if (request.tools !== undefined && request.tools.length > 0) body.tools = request.tools.map(encodeTool);
   if (request.toolChoice !== undefined) body.tool_choice = encodeToolChoice(request.toolChoice);
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
-  if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
+  // The Responses API refuses caps below 16; a smaller cap from another protocol is raised to the
+  // minimum rather than refused, as the caller asked for a short answer, not an error.
+  if (request.maxOutputTokens !== undefined) body.max_output_tokens = Math.max(MIN_MAX_OUTPUT_TOKENS, request.maxOutputTokens);
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.responseFormat !== undefined) body.text = { format: encodeTextFormat(request.responseFormat) };

@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors/catalogue.js';
 import type { StreamDecoder } from '../codec.js';
 import type { SseEvent } from '../../util/sse.js';
 import { classifyOpenAiErrorCode, readOpenAiErrorFields } from './errors.js';
-import { FieldReader, isRecord } from './read.js';
+import { FieldReader, isRecord } from '../shared/field-reader.js';
 import { streamPartsFor } from './content-parts.js';
 import { decodeOutputItem } from './response-decode.js';
 import { mapResponsesStatus } from './status.js';
@@ -315,7 +315,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     if (response.has('usage')) this.parts.push({ type: 'usage', usage: decodeResponsesUsage(response.raw('usage'), 'response.usage') });
     const fields = readOpenAiErrorFields({ error: response.raw('error') });
     const { status, kind } = classifyOpenAiErrorCode(fields.code, fields.type);
-    this.parts.push({ type: 'error', error: { status, kind, message: fields.message ?? 'The provider failed to complete the response.' } });
+    this.parts.push({ type: 'error', error: { status, kind, message: fields.message ?? 'The provider failed to complete the response.', ...(fields.code !== undefined && { code: fields.code }) } });
     this.terminated = true;
   }
 
@@ -323,7 +323,8 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   private onError(event: FieldReader): void {
     const fields = readOpenAiErrorFields(event.has('error') ? { error: event.raw('error') } : event.record);
     const { status, kind } = classifyOpenAiErrorCode(fields.code, fields.type);
-    this.parts.push({ type: 'error', error: { status, kind, message: fields.message ?? 'The provider reported an error.' } });
+    // The code tells a retryable 429 from an exhausted quota: keep it.
+    this.parts.push({ type: 'error', error: { status, kind, message: fields.message ?? 'The provider reported an error.', ...(fields.code !== undefined && { code: fields.code }) } });
     // The `response.failed` that follows only repeats it.
     this.terminated = true;
   }
