@@ -3,7 +3,8 @@
  * answer, or a stream whose first content has arrived) or failed in a way the route can act on.
  * Nothing reaches the client before success, so every failure here can still fall back.
  */
-import type { CanonicalRequest, ProtocolName } from '../canonical/types.js';
+import type { CanonicalRequest, CanonicalResponse, CanonicalUsage, ProtocolName } from '../canonical/types.js';
+import { UsageTally } from '../metering/usage-tally.js';
 import type { ProviderConfig } from '../config/types.js';
 import { GatewayError, type UpstreamErrorInfo } from '../errors/catalogue.js';
 import { providerEndpoint } from '../providers/endpoint.js';
@@ -20,6 +21,9 @@ import { relayStream, type StreamOutcome } from './relay.js';
 import { forwardableHeaders } from './response-headers.js';
 import { awaitFirstContent } from './stream-start.js';
 import { renderStreamError, translateError, translateResponse, translateStream } from './translate.js';
+
+/** Anthropic requires `max_tokens`; its codec's per-model default yields to the config's `max_output`. */
+const PROTOCOLS_REQUIRING_OUTPUT_CAP = new Set<ProtocolName>(['anthropic-messages']);
 
 /** Error bodies are small; a provider sending megabytes of error is cut off. */
 const ERROR_BODY_LIMIT = 256 * 1024;
@@ -50,11 +54,14 @@ export class CallerRequest {
     return egress === this.protocol && !this.read.jsonArrayStream;
   }
 
-  bodyFor(egress: ProtocolName, upstreamModel: string): Buffer {
+  /** `maxOutput`: the target model's configured output cap, used where the target protocol requires a cap and the caller set none. */
+  bodyFor(egress: ProtocolName, upstreamModel: string, maxOutput?: number): Buffer {
     if (this.passthroughTo(egress)) {
       return typeof this.json.model === 'string' && this.json.model !== upstreamModel ? replaceTopLevelString(this.request.body, 'model', upstreamModel) : this.request.body;
     }
-    return Buffer.from(JSON.stringify(CODECS[egress].encodeRequest(this.canonical(), upstreamModel)));
+    let canonical = this.canonical();
+    if (canonical.maxOutputTokens === undefined && maxOutput !== undefined && PROTOCOLS_REQUIRING_OUTPUT_CAP.has(egress)) canonical = { ...canonical, maxOutputTokens: maxOutput };
+    return Buffer.from(JSON.stringify(CODECS[egress].encodeRequest(canonical, upstreamModel)));
   }
 }
 
@@ -70,6 +77,9 @@ export interface AttemptFailure {
 
 export interface AttemptSuccess {
   response: GatewayResponse;
+  /** Non-streaming answers: the usage they report and the tool calls they make (streams report theirs when they end). */
+  usage?: CanonicalUsage;
+  toolCalls?: number;
   /** Until the first content (streams) or the whole answer (otherwise), ms. */
   ttftMs: number;
   /** Release the provider response without sending it (a hedge that lost the race). */
@@ -87,8 +97,10 @@ export interface AttemptInput {
   /** Aborted when the caller leaves or when this attempt is abandoned (a lost hedge). */
   signal: AbortSignal;
   firstTokenMs: number | undefined;
-  /** Called when the client's stream ends (for logs, health and session records). */
-  onStreamEnd(outcome: StreamOutcome, error?: Error): void;
+  /** Read the usage of answers (metering); off, the bytes are only relayed. */
+  meter: boolean;
+  /** Called when the client's stream ends, with what its usage was (for logs, the ledger and sessions). */
+  onStreamEnd(outcome: StreamOutcome, error: Error | undefined, tally: UsageTally): void;
   onFirstByte(): void;
 }
 
@@ -100,7 +112,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const endpoint = providerEndpoint(provider, candidate.target.upstreamModel, caller.read.stream, caller.request.headers);
   endpoint.headers['x-request-id'] = input.requestId;
   // Translation errors are the caller's (a field the target cannot express): they propagate as thrown.
-  const body = caller.bodyFor(egress, candidate.target.upstreamModel);
+  const body = caller.bodyFor(egress, candidate.target.upstreamModel, candidate.model?.maxOutput);
   const encodeContext = { requestId: input.requestId, model: candidate.target.upstreamModel, includeUsage: caller.read.includeUsage, jsonArrayStream: caller.read.jsonArrayStream };
 
   let upstream: UpstreamResponse;
@@ -128,8 +140,11 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     } catch (error) {
       return transportFailure(error, caller.protocol, input.requestId);
     }
-    const translated = passthrough ? responseBody : translateResponse(caller.protocol, egress, responseBody, encodeContext);
-    return { ok: true, success: { response: { status: upstream.status, headers, body: translated }, ttftMs: performance.now() - started, discard: () => undefined } };
+    let answer: CanonicalResponse | undefined;
+    const translated = passthrough ? responseBody : translateResponse(caller.protocol, egress, responseBody, encodeContext, (decoded) => (answer = decoded));
+    if (passthrough && input.meter) answer = decodeQuietly(egress, responseBody);
+    const toolCalls = answer?.content.filter((part) => part.type === 'tool-call').length;
+    return { ok: true, success: { response: { status: upstream.status, headers, body: translated }, usage: answer?.usage, toolCalls, ttftMs: performance.now() - started, discard: () => undefined } };
   }
 
   let start;
@@ -162,15 +177,25 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     };
   }
   const ttftMs = performance.now() - started;
-  const hooks = { onFirstChunk: input.onFirstByte, onEnd: input.onStreamEnd };
+  const tally = new UsageTally();
+  const hooks = { onFirstChunk: input.onFirstByte, onEnd: (outcome: StreamOutcome, error?: Error) => input.onStreamEnd(outcome, error, tally) };
   const stream = passthrough
-    ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error, lastChunk) => renderStreamError(caller.protocol, error, encodeContext, lastChunk) })
-    : translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks);
+    ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error, lastChunk) => renderStreamError(caller.protocol, error, encodeContext, lastChunk) }, input.meter ? tally : undefined)
+    : translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks, tally);
   const discard = (): void => {
     upstream.finish();
     upstream.body.destroy();
   };
   return { ok: true, success: { response: { status: passthrough ? upstream.status : 200, headers, body: stream }, ttftMs, discard } };
+}
+
+/** A relayed answer read (never changed) for its usage; undefined when it cannot be read. */
+function decodeQuietly(protocol: ProtocolName, body: Buffer): CanonicalResponse | undefined {
+  try {
+    return CODECS[protocol].decodeResponse(JSON.parse(body.toString('utf8')));
+  } catch {
+    return undefined;
+  }
 }
 
 async function readBody(upstream: UpstreamResponse, client: UpstreamClient, limit?: number): Promise<Buffer> {

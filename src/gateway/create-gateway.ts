@@ -8,6 +8,7 @@ import { HealthRegistry } from '../routing/health.js';
 import { SessionTracker } from '../routing/session-tracker.js';
 import { countAnthropicTokens } from './count-tokens.js';
 import { configuredPrices, explainRoute } from './explain-endpoint.js';
+import { Meter, type LedgerSinkQueue } from '../metering/meter.js';
 import { ANTHROPIC_INGRESS, GEMINI_INGRESS, GEMINI_PATH, OPENAI_CHAT_INGRESS, OPENAI_RESPONSES_INGRESS } from './ingress.js';
 import { handleModelCall, type EndpointDependencies } from './protocol-endpoint.js';
 import { fetchToGatewayRequest, gatewayResponseToFetch } from './fetch-adapter.js';
@@ -19,6 +20,8 @@ import type { RequestScope } from './request-scope.js';
 
 export interface GatewayOptions {
   logger?: Logger;
+  /** Where attempt records go (a LedgerWriter); without one, nothing is metered. */
+  ledger?: LedgerSinkQueue;
 }
 
 export interface Gateway {
@@ -77,7 +80,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     sessions,
     prices: configuredPrices(config),
     logger,
+    meter: undefined,
   };
+  dependencies.meter = options.ledger === undefined ? undefined : new Meter(options.ledger, () => dependencies.config.prices);
   const endpoint = (protocol: ProtocolName, method: string, handler: Handler): Endpoint => ({ protocol, methods: new Map([[method, handler]]) });
 
   const endpoints = new Map<string, Endpoint>([

@@ -8,7 +8,10 @@ import type { GatewayConfig, ModelConfig } from '../config/types.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { Logger } from '../logging/logger.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
-import { backoffMs, countsAgainstDeployment, retryAfterMs } from '../routing/failure.js';
+import { emptyUsage, type CanonicalUsage } from '../canonical/types.js';
+import { formatUsd, type AttemptFacts, type Meter } from '../metering/meter.js';
+import { backoffMs, classifyGatewayError, countsAgainstDeployment, retryAfterMs } from '../routing/failure.js';
+import type { WorkloadProfile } from '../routing/profile.js';
 import type { HealthRegistry } from '../routing/health.js';
 import type { Candidate, RoutePlan } from '../routing/plan.js';
 import { renderGatewayError, runAttempt, type AttemptFailure, type AttemptOutcome, type CallerRequest } from './attempt.js';
@@ -22,6 +25,9 @@ export interface ExecutionContext {
   logger: Logger;
   caller: CallerRequest;
   plan: RoutePlan;
+  profile: WorkloadProfile;
+  /** Records every attempt on the ledger; undefined when metering is off. */
+  meter: Meter | undefined;
   requestId: string;
   /** The caller's signal. */
   signal: AbortSignal;
@@ -29,8 +35,14 @@ export interface ExecutionContext {
   startedAt: number;
   random?: () => number;
   onFirstByte(): void;
-  /** The served response's stream ended (streams only). */
-  onStreamEnd(outcome: StreamOutcome, error?: Error): void;
+  /** The served response's stream ended (streams only), with the usage it reported or an estimate. */
+  onStreamEnd(outcome: StreamOutcome, error: Error | undefined, turn: ServedTurn): void;
+}
+
+/** What the serving attempt spent, for the session's trace. */
+export interface ServedTurn {
+  usage: CanonicalUsage | undefined;
+  toolCalls: number;
 }
 
 export interface ExecutionResult {
@@ -39,6 +51,8 @@ export interface ExecutionResult {
   served: Candidate | undefined;
   attempts: number;
   fallbackReasons: string[];
+  /** Non-streaming answers: what the serving attempt spent (streams report it at their end). */
+  turn: ServedTurn | undefined;
 }
 
 interface TargetState {
@@ -57,14 +71,42 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
   const fallbackReasons: string[] = [];
   let attempts = 0;
   let lastFailure: AttemptFailure | undefined;
+  /** Cost of every attempt so far, micro-dollars; null once any price is unknown. */
+  let spentMicros: number | null = 0;
+  let servedTurn: ServedTurn | undefined;
 
   const finish = (response: GatewayResponse, served: Candidate | undefined): ExecutionResult => {
+    if (context.meter !== undefined && spentMicros !== null && Buffer.isBuffer(response.body)) response.headers['x-switchyard-cost-usd'] = formatUsd(spentMicros);
     response.headers['x-switchyard-attempts'] = String(attempts);
     if (plan.route !== undefined) response.headers['x-switchyard-route'] = plan.route;
     if (plan.rule !== undefined) response.headers['x-switchyard-rule'] = plan.rule;
     if (served !== undefined) response.headers['x-switchyard-model'] = served.target.modelId;
     if (fallbackReasons.length > 0) response.headers['x-switchyard-fallback-reason'] = fallbackReasons.join('; ').replace(/[^\x20-\x7e]/g, '?');
-    return { response, served, attempts, fallbackReasons };
+    return { response, served, attempts, fallbackReasons, turn: servedTurn };
+  };
+
+  /** One ledger record per attempt; the cost adds to the request's total. */
+  const record = (candidate: Candidate, facts: Pick<AttemptFacts, 'time' | 'attempt' | 'status' | 'failure' | 'fallbackReason' | 'ttftMs' | 'latencyMs'>, usage: CanonicalUsage | undefined, estimated = false): void => {
+    if (context.meter === undefined) return;
+    const provider = config.providers.get(candidate.target.provider)!;
+    const charged = usage ?? { ...emptyUsage(), inputTokens: context.profile.inputTokens };
+    const cost = context.meter.record({
+      ...facts,
+      requestId: context.requestId,
+      traceId: context.caller.request.headers['x-switchyard-trace-id'],
+      sessionId: context.profile.session === '' ? undefined : context.profile.session,
+      taskType: context.profile.task,
+      route: plan.route,
+      rule: plan.rule,
+      provider: { name: provider.name, kind: provider.kind },
+      upstreamModel: candidate.target.upstreamModel,
+      deployment: candidate.target.modelId,
+      usage: charged,
+      usageEstimated: estimated || usage === undefined,
+      streamed: context.caller.read.stream,
+      ingress: context.caller.protocol,
+    });
+    spentMicros = cost === null || spentMicros === null ? null : spentMicros + cost;
   };
 
   /** The next candidate to try now, or how long until one may be tried, or nothing left. */
@@ -88,6 +130,12 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     attempts += 1;
     const deployment = health.get(candidate.target.modelId);
     deployment.started();
+    const attemptNumber = attempts;
+    let ttft: number | undefined;
+    const time = Date.now();
+    const began = performance.now();
+    const fallbackReason = fallbackReasons.at(-1);
+    const base = { time, attempt: attemptNumber, fallbackReason };
     return runAttempt({
       caller: context.caller,
       candidate,
@@ -96,15 +144,32 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       requestId: context.requestId,
       signal,
       firstTokenMs: plan.firstTokenMs,
+      meter: context.meter !== undefined,
       onFirstByte: context.onFirstByte,
-      onStreamEnd: context.onStreamEnd,
+      onStreamEnd: (outcome, error, tally) => {
+        const { usage, estimated } = tally.result(context.profile.inputTokens);
+        const failure = outcome === 'completed' ? undefined : outcome === 'client_closed' ? 'cancelled' : error instanceof GatewayError ? classifyGatewayError(error) : 'bad_response';
+        record(candidate, { ...base, status: 200, failure, ttftMs: ttft, latencyMs: performance.now() - began }, usage, estimated);
+        context.onStreamEnd(outcome, error, { usage, toolCalls: tally.toolCalls });
+      },
     }).then(
       (outcome) => {
         settle(candidate, outcome);
+        if (outcome.ok) {
+          ttft = outcome.success.ttftMs;
+          if (!context.caller.read.stream) {
+            record(candidate, { ...base, status: outcome.success.response.status, failure: undefined, ttftMs: ttft, latencyMs: performance.now() - began }, outcome.success.usage);
+            servedTurn = { usage: outcome.success.usage, toolCalls: outcome.success.toolCalls ?? 0 };
+          }
+        } else {
+          record(candidate, { ...base, status: outcome.failure.status, failure: outcome.failure.failureClass, ttftMs: undefined, latencyMs: performance.now() - began }, undefined, true);
+        }
         return outcome;
       },
       (error: unknown) => {
         deployment.abandoned();
+        // Cancelled (a lost hedge, or the caller left): the prompt was sent, so its input is charged as estimated.
+        record(candidate, { ...base, status: undefined, failure: 'cancelled', ttftMs: undefined, latencyMs: performance.now() - began }, undefined, true);
         throw error;
       },
     );

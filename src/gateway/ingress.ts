@@ -41,4 +41,5 @@ export const GEMINI_INGRESS: Ingress = {
   },
 };
 
-export const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+/** The model may hold a slash (`google/gemini-3.1-pro`, as the SDK writes it unencoded). */
+export const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^:]+):(generateContent|streamGenerateContent)$/;

@@ -7,7 +7,8 @@ import { computeProfile, type WorkloadProfile } from '../routing/profile.js';
 import { planRoute, type PriceLookup, type RoutePlan } from '../routing/plan.js';
 import type { SessionTracker } from '../routing/session-tracker.js';
 import { CallerRequest } from './attempt.js';
-import { executePlan } from './execute-plan.js';
+import { executePlan, type ServedTurn } from './execute-plan.js';
+import type { Meter } from '../metering/meter.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { Ingress } from './ingress.js';
 import { parseJsonObject } from './read-body.js';
@@ -20,6 +21,8 @@ export interface EndpointDependencies {
   sessions: SessionTracker;
   prices: PriceLookup;
   logger: Logger;
+  /** Undefined when metering is off (no ledger). */
+  meter: Meter | undefined;
 }
 
 /**
@@ -39,6 +42,12 @@ export async function handleModelCall(
   const { caller, plan, profile } = planCall(dependencies, ingress, request, pathModel, streamMethod);
   scope.stream = caller.read.stream;
   scope.route = plan.route;
+  const session = request.headers['x-switchyard-session'];
+  const recordTurn = (turn: ServedTurn | undefined): void => {
+    if (session === undefined || turn === undefined) return;
+    const tokens = turn.usage === undefined ? 0 : turn.usage.inputTokens + turn.usage.outputTokens;
+    dependencies.sessions.recordTurn(session, { toolCalls: turn.toolCalls, tokens, conversationTurns: profile.trace.turns });
+  };
   const result = await executePlan({
     config: dependencies.config,
     clients: dependencies.clients,
@@ -46,19 +55,21 @@ export async function handleModelCall(
     logger: dependencies.logger,
     caller,
     plan,
+    profile,
+    meter: dependencies.meter,
     requestId: scope.requestId,
     signal: request.signal,
     startedAt: scope.startedAt,
     onFirstByte: () => scope.markFirstByte(),
-    onStreamEnd: scope.endStream.bind(scope),
+    onStreamEnd: (outcome, error, turn) => {
+      if (outcome === 'completed') recordTurn(turn);
+      scope.endStream(outcome, error);
+    },
   });
   scope.model = result.served?.target.modelId;
   scope.attempts = result.attempts;
   scope.upstreamStatus = result.response.status;
-  const session = request.headers['x-switchyard-session'];
-  if (session !== undefined && result.served !== undefined) {
-    dependencies.sessions.recordTurn(session, { toolCalls: 0, tokens: 0, conversationTurns: profile.trace.turns });
-  }
+  if (result.served !== undefined) recordTurn(result.turn);
   return result.response;
 }
 

@@ -1,4 +1,5 @@
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
+import type { UsageTally } from '../metering/usage-tally.js';
 import type { StartedStream } from './stream-start.js';
 
 /** How a relayed stream ended. */
@@ -17,20 +18,28 @@ export interface RelayHooks {
  * were sent, the stream ends with the protocol's error event; when the client leaves, the provider
  * request is torn down.
  */
-export async function* relayStream(started: StartedStream, upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks): AsyncGenerator<Uint8Array> {
+export async function* relayStream(started: StartedStream, upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks, tally?: UsageTally): AsyncGenerator<Uint8Array> {
   let outcome: StreamOutcome = 'client_closed';
   let failure: Error | undefined;
   let lastChunk: Uint8Array | undefined;
+  // Metering reads the bytes it relays (never changes them) to learn the usage they report.
+  const observe = (chunk: Uint8Array): void => {
+    if (tally === undefined) return;
+    for (const event of started.parser.push(chunk)) for (const part of started.decoder.push(event)) tally.observe(part);
+  };
   try {
     hooks.onFirstChunk();
+    if (tally !== undefined) for (const part of started.heldParts) tally.observe(part);
     for (const chunk of started.heldChunks) yield (lastChunk = chunk);
     started.heldChunks.length = 0;
     if (!started.ended) {
       for (;;) {
         const next = await started.iterator.next();
         if (next.done === true) break;
+        observe(next.value);
         yield (lastChunk = next.value);
       }
+      if (tally !== undefined) for (const event of started.parser.end()) for (const part of started.decoder.push(event)) tally.observe(part);
     }
     outcome = 'completed';
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { ProtocolName, StreamPart } from '../canonical/types.js';
+import type { CanonicalResponse, ProtocolName, StreamPart } from '../canonical/types.js';
 import { GatewayError, type RenderableError } from '../errors/catalogue.js';
 import type { EncodeContext } from '../protocols/codec.js';
 import { CODECS } from '../protocols/registry.js';
@@ -6,6 +6,7 @@ import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-cli
 import type { GatewayResponse } from './http-types.js';
 import type { StreamOutcome } from './relay.js';
 import type { StartedStream } from './stream-start.js';
+import type { UsageTally } from '../metering/usage-tally.js';
 
 /**
  * Translation across protocols, always through the canonical model: caller's protocol → canonical →
@@ -24,7 +25,7 @@ export function translateRequest(
   return CODECS[to].encodeRequest(canonical, upstreamModel);
 }
 
-export function translateResponse(from: ProtocolName, to: ProtocolName, body: Buffer, context: EncodeContext): Buffer {
+export function translateResponse(from: ProtocolName, to: ProtocolName, body: Buffer, context: EncodeContext, onDecoded?: (response: CanonicalResponse) => void): Buffer {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -32,6 +33,7 @@ export function translateResponse(from: ProtocolName, to: ProtocolName, body: Bu
     throw new GatewayError('upstream_bad_response', 'The provider answered 200 with a body that is not JSON.');
   }
   const canonical = CODECS[to].decodeResponse(parsed);
+  onDecoded?.(canonical);
   return Buffer.from(JSON.stringify(CODECS[from].encodeResponse(canonical, context)));
 }
 
@@ -100,15 +102,20 @@ export async function* translateStream(
   signal: AbortSignal,
   context: EncodeContext,
   hooks: TranslateHooks,
+  tally?: UsageTally,
 ): AsyncGenerator<Uint8Array> {
   const { parser, decoder } = started;
   const encoder = CODECS[from].createStreamEncoder(context);
+  const encode = (part: StreamPart): string => {
+    tally?.observe(part);
+    return encoder.encode(part);
+  };
   let outcome: StreamOutcome = 'client_closed';
   let failure: Error | undefined;
   try {
     hooks.onFirstChunk();
     let out = '';
-    for (const part of started.heldParts) out += encoder.encode(part);
+    for (const part of started.heldParts) out += encode(part);
     started.heldParts.length = 0;
     if (out !== '') yield Buffer.from(out);
     if (!started.ended) {
@@ -116,15 +123,15 @@ export async function* translateStream(
         const next = await started.iterator.next();
         if (next.done === true) break;
         out = '';
-        for (const event of parser.push(next.value)) for (const part of decoder.push(event)) out += encoder.encode(part);
+        for (const event of parser.push(next.value)) for (const part of decoder.push(event)) out += encode(part);
         if (out !== '') yield Buffer.from(out);
       }
       out = '';
-      for (const event of parser.end()) for (const part of decoder.push(event)) out += encoder.encode(part);
+      for (const event of parser.end()) for (const part of decoder.push(event)) out += encode(part);
     } else {
       out = '';
     }
-    for (const part of decoder.end()) out += encoder.encode(part);
+    for (const part of decoder.end()) out += encode(part);
     out += encoder.end();
     outcome = 'completed';
     if (out !== '') yield Buffer.from(out);

@@ -1,6 +1,6 @@
 import { kindForStatus, type ErrorKind, type RenderableError, type UpstreamErrorInfo } from '../../errors/catalogue.js';
 import type { EncodedError } from '../codec.js';
-import { isRecord } from './validate.js';
+import { isRecord } from '../shared/field-reader.js';
 import type { AnthropicErrorBody, AnthropicErrorType } from './wire-types.js';
 
 /**
@@ -80,7 +80,9 @@ function paramFromMessage(message: string): string | undefined {
 export function decodeAnthropicError(status: number, body: unknown, headers: Record<string, string | undefined>): UpstreamErrorInfo {
   let type: string | undefined;
   let message: string | undefined;
-  const error = isRecord(body) ? body.error : undefined;
+  // The gateway hands over the raw body text; a JSON envelope in it is read like a parsed one.
+  const parsed = typeof body === 'string' ? parseQuietly(body) : body;
+  const error = isRecord(parsed) ? parsed.error : undefined;
   if (isRecord(error)) {
     if (typeof error.type === 'string') type = error.type;
     if (typeof error.message === 'string') message = error.message;
@@ -139,4 +141,12 @@ export function encodeAnthropicError(error: RenderableError, requestId: string):
   const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': requestId };
   if (error.retryAfter !== undefined) headers['retry-after'] = error.retryAfter;
   return { status, body: anthropicErrorBody(type, error.message, requestId), headers };
+}
+
+function parseQuietly(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

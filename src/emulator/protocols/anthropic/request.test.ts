@@ -48,8 +48,10 @@ describe('decodeMessagesRequest: conversation rules', () => {
 
   it('pairs tool_use with tool_result blocks at the start of the next turn, as the recorded error says', () => {
     const recorded = readConformanceJson('anthropic', 'messages-error-400-tool-use-without-result.json') as { error: { message: string } };
-    const call = { type: 'tool_use', id: 'toolu_issue8112_custom', name: 'get_weather', input: { city: 'Oslo' } };
-    const result = { type: 'tool_result', tool_use_id: 'toolu_issue8112_custom', content: '7°C' };
+    // The call id the recorded error names, so the whole message can be compared.
+    const id = /immediately after: (\S+)\./.exec(recorded.error.message)?.[1] ?? '';
+    const call = { type: 'tool_use', id, name: 'get_weather', input: { city: 'Oslo' } };
+    const result = { type: 'tool_result', tool_use_id: id, content: '7°C' };
     const ask = user('Weather in Oslo?');
     assert.equal(decodeError({ ...base, tools: [weatherTool], messages: [ask, assistant([call]), user('and?')] }), recorded.error.message);
     // A result after text does not answer the call.
@@ -60,7 +62,7 @@ describe('decodeMessagesRequest: conversation rules', () => {
     );
     const decoded = decodeOk({ ...base, tools: [weatherTool], messages: [ask, assistant([call]), user([result, { type: 'text', text: 'Thanks' }])] });
     assert.deepEqual(decoded.prompt.messages.map((message) => message.role), ['user', 'assistant', 'tool', 'user']);
-    assert.deepEqual(decoded.prompt.messages[2]?.parts, [{ type: 'tool-result', callId: 'toolu_issue8112_custom', name: 'get_weather', content: '7°C' }]);
+    assert.deepEqual(decoded.prompt.messages[2]?.parts, [{ type: 'tool-result', callId: id, name: 'get_weather', content: '7°C' }]);
   });
 
   it('checks thinking budgets, forced tools and temperature', () => {

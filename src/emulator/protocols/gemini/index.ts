@@ -11,7 +11,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { generateCompletion } from '../../generate/completion.js';
-import { sendReply } from '../../http.js';
+import { sendReply, type HttpReply } from '../../http.js';
 import { SeededRandom } from '../../random.js';
 import type { EmulatorRuntime, Exchange } from '../../runtime.js';
 import { serveCompletion } from '../../serve-completion.js';
@@ -118,7 +118,7 @@ function apiKey(headers: IncomingHttpHeaders, query: URLSearchParams): string | 
   return query.get('key') ?? undefined;
 }
 
-function refuse(exchange: Exchange, reply: ReturnType<typeof invalidApiKey>): false {
+function refuse(exchange: Exchange, reply: HttpReply): false {
   exchange.logFields.error = 'authentication';
   sendReply(exchange.response, reply);
   return false;

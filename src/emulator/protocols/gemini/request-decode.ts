@@ -39,7 +39,6 @@ export interface GeminiRenderOptions {
 }
 
 export interface DecodedGemini {
-  request: GeminiRequest;
   prompt: EmulatorPrompt;
   options: GeminiRenderOptions;
 }
@@ -69,7 +68,6 @@ export function decodeGeminiRequest(body: unknown, flavor: GeminiFlavor, model: 
   };
   const facts = readConversation(prompt);
   return {
-    request,
     prompt,
     options: {
       includeThoughts: config.thinkingConfig?.includeThoughts === true,

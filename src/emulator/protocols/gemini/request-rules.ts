@@ -39,7 +39,7 @@ function checkContents(contents: readonly GeminiContent[], flavor: GeminiFlavor)
 }
 
 function checkPart(part: GeminiPart, path: string, role: string, flavor: GeminiFlavor): EmulatorError | undefined {
-  const data = [part.text, part.inlineData, part.fileData, part.functionCall, part.functionResponse, (part as Record<string, unknown>).executableCode, (part as Record<string, unknown>).codeExecutionResult];
+  const data = [part.text, part.inlineData, part.fileData, part.functionCall, part.functionResponse, part.executableCode, part.codeExecutionResult];
   if (data.every((value) => value === undefined)) return fieldError(`${path}.data`, "required oneof field 'data' must have one initialized field");
   if (part.functionCall !== undefined && !part.functionCall.name) return fieldError(`${path}.function_call.name`, 'Name cannot be empty.');
   if (part.functionResponse !== undefined && !part.functionResponse.name) return fieldError(`${path}.function_response.name`, 'Name cannot be empty.');

@@ -108,21 +108,25 @@ function candidateSteps(plan: CandidatePlan, gemini3: boolean, random: SeededRan
     steps.push({ parts: plan.calls.map((call) => signed({ functionCall: { name: call.name, args: call.args } }, call.signature)), tokens, content: true, ...take(tokens) });
   }
   // Whatever the pieces did not account for (call framing, rounding) is reported by the end.
-  const rest = take(remainingCandidateTokens);
+  closeCandidate(steps, plan, gemini3, take(remainingCandidateTokens));
+  return steps;
+}
+
+/** Put the finish (and a text answer's signature) where each model generation puts it. */
+function closeCandidate(steps: Step[], plan: CandidatePlan, gemini3: boolean, rest: { candidateTokens: number; thoughtTokens: number }): void {
   const lastStep = steps.at(-1);
   if (gemini3) {
     steps.push({ parts: [signed({ text: '' }, plan.textSignature)], tokens: 0, content: false, ...rest, finishReason: plan.finishReason });
-    return steps;
+    return;
   }
   // Nothing but thoughts (the limit hit while thinking): the finish comes alone, with no parts.
   if (lastStep === undefined || lastStep.parts?.[0]?.thought === true) {
     steps.push({ parts: [], tokens: 0, content: false, ...rest, finishReason: plan.finishReason });
-    return steps;
+    return;
   }
   lastStep.candidateTokens += rest.candidateTokens;
   lastStep.thoughtTokens += rest.thoughtTokens;
   lastStep.finishReason = plan.finishReason;
   const lastPart = lastStep.parts?.[0];
   if (plan.textSignature !== undefined && lastPart !== undefined && 'text' in lastPart) lastStep.parts = [signed(lastPart, plan.textSignature)];
-  return steps;
 }

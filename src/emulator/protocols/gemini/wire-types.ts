@@ -9,6 +9,8 @@ export interface GeminiPart {
   fileData?: { mimeType?: string; fileUri?: string };
   functionCall?: { id?: string; name?: string; args?: Record<string, unknown> };
   functionResponse?: { id?: string; name?: string; response?: Record<string, unknown> };
+  executableCode?: unknown;
+  codeExecutionResult?: unknown;
   thought?: boolean;
   thoughtSignature?: string;
 }
