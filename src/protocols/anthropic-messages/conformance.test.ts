@@ -10,7 +10,7 @@ import { conformanceFiles, readConformanceJson, readConformanceText } from '../.
 import { anthropicMessagesCodec } from './index.js';
 import { decodeAnthropicResponse } from './response-decode.js';
 import { accumulate, assertAnthropicStreamGrammar, decodeSseText, encodeParts, wireEvents } from './test-support.js';
-import { isRecord } from './validate.js';
+import { isRecord } from '../shared/field-reader.js';
 
 const files = conformanceFiles('anthropic');
 const byKind = (suffix: string): string[] => files.filter((file) => file.endsWith(suffix));

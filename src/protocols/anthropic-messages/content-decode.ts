@@ -10,7 +10,7 @@ import type {
   UserContentPart,
 } from '../../canonical/types.js';
 import { ANTHROPIC_IMAGE_MEDIA_TYPES, normalizeMediaType, toStandardBase64, utf8ToBase64 } from './media.js';
-import { FieldReader, describeValue, fail, joinPath, unsupported } from './validate.js';
+import { FieldReader, describeValue, fail, joinPath, unsupported } from '../shared/field-reader.js';
 
 /**
  * Content blocks of a client's Messages request → canonical parts. Blocks that only Anthropic can run

@@ -17,7 +17,7 @@ import {
   parseDataUrl,
   toStandardBase64,
 } from './media.js';
-import { fail, isRecord, joinPath, unsupported, type FailureCode } from './validate.js';
+import { fail, isRecord, joinPath, unsupported, type FailureCode } from '../shared/field-reader.js';
 import type {
   AnthropicCacheControl,
   AnthropicDocumentBlock,

@@ -1,7 +1,7 @@
 import type { CanonicalRequest } from '../../canonical/types.js';
 import { FALLBACK_PROFILE, type AnthropicModelProfile } from './model-profiles.js';
 import { EFFORT_BUDGETS, MIN_THINKING_BUDGET, effortForBudget, toAnthropicEffort } from './reasoning.js';
-import { unsupported } from './validate.js';
+import { unsupported } from '../shared/field-reader.js';
 import type { AnthropicEffort, AnthropicThinkingConfig } from './wire-types.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   encodeToolCallPart,
   encodeToolResultPart,
 } from './content-encode.js';
-import { joinPath } from './validate.js';
+import { joinPath } from '../shared/field-reader.js';
 import type { AnthropicAssistantBlock, AnthropicMessageParam, AnthropicTextBlock, AnthropicUserBlock } from './wire-types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ReasoningRequest } from '../../canonical/types.js';
 import type { AnthropicModelProfile } from './model-profiles.js';
-import { FieldReader } from './validate.js';
+import { FieldReader } from '../shared/field-reader.js';
 import type { AnthropicEffort } from './wire-types.js';
 
 /**

@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors/catalogue.js';
 import type { RequestContext } from '../codec.js';
 import { decodeAssistantContent, decodeCacheControl, decodeTextBlock, decodeUserContent } from './content-decode.js';
 import { decodeAnthropicReasoning } from './reasoning.js';
-import { FieldReader, describeValue, joinPath, unsupported } from './validate.js';
+import { FieldReader, describeValue, joinPath, unsupported } from '../shared/field-reader.js';
 
 /**
  * A client's Messages request body (https://docs.anthropic.com/en/api/messages) → canonical request.

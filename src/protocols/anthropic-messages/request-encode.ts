@@ -3,7 +3,7 @@ import { encodeCacheControl } from './content-encode.js';
 import { encodeGenerationSettings } from './generation-encode.js';
 import { encodeAnthropicConversation, finalToolTurnLacksThinking } from './messages-encode.js';
 import { anthropicModelProfile } from './model-profiles.js';
-import { unsupported } from './validate.js';
+import { unsupported } from '../shared/field-reader.js';
 import type { AnthropicOutputConfig, AnthropicRequestBody, AnthropicTool, AnthropicToolChoice } from './wire-types.js';
 
 /**

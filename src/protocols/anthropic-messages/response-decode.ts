@@ -2,7 +2,7 @@ import type { AssistantContentPart, CanonicalResponse } from '../../canonical/ty
 import { decodeRedactedThinkingBlock, decodeThinkingBlock, decodeToolUseBlock } from './content-decode.js';
 import { mapAnthropicStopReason } from './stop-reason.js';
 import { decodeAnthropicUsage } from './usage.js';
-import { FieldReader, joinPath } from './validate.js';
+import { FieldReader, joinPath } from '../shared/field-reader.js';
 
 /**
  * A provider's non-streaming Message → canonical response. Lenient where the API grows (unknown block

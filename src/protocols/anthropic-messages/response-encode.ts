@@ -5,7 +5,7 @@ import { encodeTextPart, encodeToolCallPart } from './content-encode.js';
 import { toAnthropicMessageId } from './ids.js';
 import { toAnthropicStopReason } from './stop-reason.js';
 import { encodeAnthropicUsage } from './usage.js';
-import { joinPath } from './validate.js';
+import { joinPath } from '../shared/field-reader.js';
 import type { AnthropicMessageResponse, AnthropicRedactedThinkingBlock, AnthropicResponseBlock, AnthropicThinkingBlock } from './wire-types.js';
 
 /** The canonical response as an Anthropic Message body, for a client speaking the Messages API. */

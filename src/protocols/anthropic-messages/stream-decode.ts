@@ -4,7 +4,7 @@ import type { StreamDecoder } from '../codec.js';
 import { kindForAnthropicErrorType, statusForAnthropicErrorType } from './errors.js';
 import { mapAnthropicStopReason } from './stop-reason.js';
 import { mergeAnthropicUsage, readAnthropicUsage, toCanonicalUsage, type AnthropicUsageFields } from './usage.js';
-import { isRecord, type JsonObject } from './validate.js';
+import { isRecord, type JsonObject } from '../shared/field-reader.js';
 
 /**
  * One provider stream (https://docs.anthropic.com/en/docs/build-with-claude/streaming) → canonical

@@ -1,12 +1,12 @@
 import type { CanonicalUsage, FinishReason, ProviderOrigin, StreamErrorInfo, StreamPart } from '../../canonical/types.js';
-import { kindForStatus, type ErrorKind } from '../../errors/catalogue.js';
 import { formatSseEvent } from '../../util/sse.js';
 import type { EncodeContext, StreamEncoder } from '../codec.js';
+import { asErrorKind } from '../shared/error-kind.js';
 import { anthropicErrorBody, anthropicErrorFor } from './errors.js';
 import { toAnthropicMessageId } from './ids.js';
 import { toAnthropicStopReason } from './stop-reason.js';
 import { encodeAnthropicUsage } from './usage.js';
-import { isRecord } from './validate.js';
+import { isRecord } from '../shared/field-reader.js';
 
 /**
  * Canonical parts → the Messages stream a client expects: `message_start` (empty content, input usage),
@@ -29,19 +29,6 @@ interface OpenBlock {
   arguments: string;
   ended: boolean;
 }
-
-const ERROR_KINDS: readonly string[] = [
-  'invalid_request',
-  'authentication',
-  'permission',
-  'not_found',
-  'request_too_large',
-  'rate_limit',
-  'overloaded',
-  'server_error',
-  'timeout',
-  'unavailable',
-];
 
 export class AnthropicStreamEncoder implements StreamEncoder {
   private readonly blocks = new Map<number, BlockInfo>();
@@ -270,7 +257,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   }
 
   private emitError(error: StreamErrorInfo): void {
-    const kind: ErrorKind = ERROR_KINDS.includes(error.kind) ? (error.kind as ErrorKind) : kindForStatus(error.status);
+    const kind = asErrorKind(error.kind, error.status);
     const { type } = anthropicErrorFor({ kind, status: error.status });
     this.out += formatSseEvent(JSON.stringify(anthropicErrorBody(type, error.message, this.context.requestId)), 'error');
     this.done = true;

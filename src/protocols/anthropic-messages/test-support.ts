@@ -8,7 +8,7 @@ import { SseParser, type SseEvent } from '../../util/sse.js';
 import type { EncodeContext } from '../codec.js';
 import { AnthropicStreamDecoder } from './stream-decode.js';
 import { AnthropicStreamEncoder } from './stream-encode.js';
-import { isRecord } from './validate.js';
+import { isRecord } from '../shared/field-reader.js';
 
 export function parseSse(text: string): SseEvent[] {
   const parser = new SseParser();

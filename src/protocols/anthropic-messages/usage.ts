@@ -1,5 +1,5 @@
 import type { CanonicalUsage } from '../../canonical/types.js';
-import { isRecord } from './validate.js';
+import { isRecord } from '../shared/field-reader.js';
 import type { AnthropicUsage } from './wire-types.js';
 
 /**

@@ -10,6 +10,7 @@
  */
 import type { StreamErrorInfo } from '../../canonical/types.js';
 import { kindForStatus, type ErrorKind, type RenderableError, type UpstreamErrorInfo } from '../../errors/catalogue.js';
+import { asErrorKind } from '../shared/error-kind.js';
 import type { EncodedError } from '../codec.js';
 import { field, isObject, type JsonObject } from './fields.js';
 import type { GeminiErrorBody } from './wire-types.js';
@@ -50,10 +51,6 @@ const AUTHENTICATION_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'A
 const RETRYABLE_KINDS = new Set<ErrorKind>(['rate_limit', 'overloaded', 'server_error', 'timeout', 'unavailable']);
 
 const RPC_TYPE = 'type.googleapis.com/google.rpc.';
-
-function isErrorKind(value: string): value is ErrorKind {
-  return value in STATUS_NAME_BY_KIND;
-}
 
 /** The `{code, message, status, details}` object inside a body (object, JSON text, or a JSON-array stream). */
 function findErrorObject(body: unknown): JsonObject | undefined {
@@ -125,7 +122,7 @@ export function decodeGeminiStreamError(error: JsonObject): StreamErrorInfo {
 }
 
 function statusNameFor(kind: string, status: number): string {
-  return STATUS_NAME_BY_KIND[isErrorKind(kind) ? kind : kindForStatus(status)];
+  return STATUS_NAME_BY_KIND[asErrorKind(kind, status)];
 }
 
 /** Gemini clients retry 503, not Anthropic's 529: overload is rendered as 503 UNAVAILABLE. */

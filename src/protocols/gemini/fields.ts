@@ -6,12 +6,9 @@
  * JSON `null` counts as absent, as it does for the API.
  */
 import { GatewayError } from '../../errors/catalogue.js';
+import { isRecord as isObject, joinPath, type JsonObject } from '../shared/field-reader.js';
 
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord as isObject, joinPath, type JsonObject } from '../shared/field-reader.js';
 
 function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
@@ -26,11 +23,6 @@ export function field(object: JsonObject, name: string): unknown {
 /** Whether the field is present under either spelling. */
 export function hasField(object: JsonObject, name: string): boolean {
   return field(object, name) !== undefined;
-}
-
-export function joinPath(path: string, name: string | number): string {
-  if (typeof name === 'number') return `${path}[${name}]`;
-  return path === '' ? name : `${path}.${name}`;
 }
 
 export function invalidRequest(path: string, message: string): GatewayError {

@@ -2,22 +2,15 @@
  * Media helpers: base64url normalisation, MIME types, data URLs and Gemini file URIs.
  */
 
+import { readDataUrl, type DataUrl } from '../shared/media.js';
+
 /**
  * The Python Gemini SDK sends `inlineData.data` and `thoughtSignature` as base64url (`_9j_…`)
  * [conformance gemini/generate-image-inline-after-tool.request.json]; other providers only take
- * standard base64, so decoders normalise (same bytes, different alphabet).
+ * standard base64, so decoders normalise (same bytes, different alphabet). `image/jpg` becomes
+ * `image/jpeg` (Anthropic accepts only that).
  */
-export function toStandardBase64(data: string): string {
-  const standard = data.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
-  const remainder = standard.length % 4;
-  return remainder === 0 ? standard : standard + '='.repeat(4 - remainder);
-}
-
-/** Lower-cases and fixes the common `image/jpg` alias (Anthropic accepts only `image/jpeg`). */
-export function normalizeMediaType(mediaType: string): string {
-  const lower = mediaType.trim().toLowerCase();
-  return lower === 'image/jpg' ? 'image/jpeg' : lower;
-}
+export { normalizeMediaType, toStandardBase64 } from '../shared/media.js';
 
 const EXTENSION_MEDIA_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -81,21 +74,9 @@ export function isGeminiFileUri(uri: string): boolean {
   );
 }
 
-export interface DataUrl {
-  mediaType: string;
-  data: string;
-}
-
-/** Parses `data:<type>[;params][;base64],<payload>` generically; percent-encoded payloads become base64. */
-export function parseDataUrl(url: string): DataUrl | undefined {
-  const match = /^data:([^,]*),(.*)$/s.exec(url);
-  if (!match) return undefined;
-  const meta = (match[1] ?? '').split(';');
-  const payload = match[2] ?? '';
-  const mediaType = normalizeMediaType(meta[0] || 'text/plain');
-  const isBase64 = meta.slice(1).some((param) => param.trim().toLowerCase() === 'base64');
-  const data = isBase64
-    ? toStandardBase64(payload)
-    : Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
-  return { mediaType, data };
+/** Parses `data:<type>[;params][;base64],<payload>` generically; a URL naming no type is `text/plain` (RFC 2397). */
+export function parseDataUrl(url: string): Pick<DataUrl, 'mediaType' | 'data'> | undefined {
+  const parsed = readDataUrl(url);
+  if (parsed === undefined) return undefined;
+  return { mediaType: parsed.mediaType === '' ? 'text/plain' : parsed.mediaType, data: parsed.data };
 }

@@ -191,7 +191,8 @@ function decodeFunctionResponse(part: JsonObject, path: string, ledger: Function
   const mediaParts = optionalArray(functionResponse, 'parts', responsePath) ?? [];
   if (body === undefined && mediaParts.length === 0) throw invalidRequest(joinPath(responsePath, 'response'), 'is required');
   const { text, isError } = decodeFunctionResponseBody(body ?? {});
-  const content: Array<TextPart | ImagePart> = body === undefined ? [] : [{ type: 'text', text }];
+  // An empty output is no text at all: canonical content never holds empty text parts (PROTOCOLS.md trap 7).
+  const content: Array<TextPart | ImagePart> = body === undefined || text === '' ? [] : [{ type: 'text', text }];
   // Multimodal function responses (Gemini 3): `parts` of inlineData / fileData.
   readArray(mediaParts, joinPath(responsePath, 'parts')).forEach((rawMedia, index) => {
     const mediaPath = joinPath(joinPath(responsePath, 'parts'), index);

@@ -8,7 +8,8 @@
  *
  * Each chunk holds only the new parts, with `usageMetadata` once usage is known. Text and thought text
  * are sent as they arrive; a signature that comes at a block's end rides on an empty part, as Gemini
- * does. Function calls are sent whole when their block ends (argument deltas buffered and parsed once;
+ * does. Function calls are sent whole when their block ends, and what other blocks say meanwhile waits
+ * behind them so the order holds (argument deltas buffered and parsed once;
  * empty → `{}`); a call cut off before its end, or whose arguments are not a JSON object, is never sent
  * half-done: the finish becomes MAX_TOKENS (if that was the reason) or MALFORMED_FUNCTION_CALL. The
  * finish goes on a last chunk with an empty text part, as in [stream-tool-call.stream.sse].
@@ -40,6 +41,10 @@ export class GeminiStreamEncoder implements StreamEncoder {
   private readonly textSignatures = new Map<number, string | undefined>();
   private readonly geminiReasoning = new Map<number, boolean>();
   private readonly calls = new Map<number, OpenCall>();
+  /** The call that holds the line: it goes out whole when it ends, and other blocks wait behind it. */
+  private holdingCall: number | undefined;
+  /** Parts of other blocks that arrived while a call held the line, replayed in order after it. */
+  private pending: StreamPart[] = [];
   private malformedCall = false;
   private chunks = 0;
   private closed = false;
@@ -50,6 +55,12 @@ export class GeminiStreamEncoder implements StreamEncoder {
 
   encode(part: StreamPart): string {
     if (this.closed) return '';
+    // A call goes out whole when it ends; what other blocks say meanwhile waits behind it, else a
+    // Gemini client would see it before the call that preceded it (Chat ends calls only at the finish).
+    if (this.holdingCall !== undefined && 'block' in part && part.block !== this.holdingCall) {
+      this.pending.push(part);
+      return '';
+    }
     switch (part.type) {
       case 'response-start':
         this.responseId = part.id;
@@ -84,22 +95,52 @@ export class GeminiStreamEncoder implements StreamEncoder {
       }
       case 'tool-call-start':
         this.calls.set(part.block, { id: part.id, name: part.name, thoughtSignature: part.thoughtSignature, arguments: '' });
+        this.holdingCall = part.block;
         return '';
       case 'tool-call-delta': {
         const call = this.calls.get(part.block);
         if (call !== undefined) call.arguments += part.argumentsDelta;
         return '';
       }
-      case 'tool-call-end':
-        return this.endCall(part.block);
+      case 'tool-call-end': {
+        const call = this.endCall(part.block);
+        this.holdingCall = undefined;
+        return call + this.flushPending();
+      }
       case 'usage':
         this.mergeUsage(part.usage);
         return '';
       case 'finish':
         return this.finish(part.finishReason, part.usage);
       case 'error':
-        return this.error(part.error);
+        return this.drain() + this.error(part.error);
     }
+  }
+
+  /** Replays what waited; a call among it may hold the line again and queue the rest anew. */
+  private flushPending(): string {
+    const queued = this.pending;
+    this.pending = [];
+    return queued.map((part) => this.encode(part)).join('');
+  }
+
+  /**
+   * At the end, a call still holding the line was cut off (e.g. by the token limit): it is never sent
+   * half-done (PROTOCOLS.md trap 2), and what waited behind it is replayed, until nothing is left.
+   */
+  private drain(): string {
+    let text = '';
+    while (this.holdingCall !== undefined || this.pending.length > 0) {
+      if (this.holdingCall !== undefined) {
+        this.calls.delete(this.holdingCall);
+        this.holdingCall = undefined;
+        this.malformedCall = true;
+      }
+      text += this.flushPending();
+    }
+    if (this.calls.size > 0) this.malformedCall = true;
+    this.calls.clear();
+    return text;
   }
 
   end(): string {
@@ -121,14 +162,12 @@ export class GeminiStreamEncoder implements StreamEncoder {
 
   private finish(reason: Parameters<typeof toGeminiFinishReason>[0], usage: Partial<CanonicalUsage> | undefined): string {
     if (usage !== undefined) this.mergeUsage(usage);
-    // Calls still open were cut off (e.g. by the token limit): never sent half-done (PROTOCOLS.md trap 2).
-    if (this.calls.size > 0) this.malformedCall = true;
-    this.calls.clear();
+    const waiting = this.drain();
     let finishReason: GeminiFinishReason = toGeminiFinishReason(reason);
     if (this.malformedCall && finishReason !== 'MAX_TOKENS') finishReason = 'MALFORMED_FUNCTION_CALL';
     const text = this.chunk([{ text: '' }], finishReason);
     this.closed = true;
-    return text;
+    return waiting + text;
   }
 
   private error(error: StreamErrorInfo): string {

@@ -1,5 +1,6 @@
 import type { StreamErrorInfo } from '../../canonical/types.js';
 import { kindForStatus, type ErrorKind, type RenderableError, type UpstreamErrorInfo } from '../../errors/catalogue.js';
+import { asErrorKind } from '../shared/error-kind.js';
 
 /**
  * The OpenAI error body, shared by Chat Completions and Responses (no Chat-specific imports here):
@@ -176,18 +177,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const errorKinds = new Set<string>(Object.keys(typeForKind));
-
-function isErrorKind(kind: string): kind is ErrorKind {
-  return errorKinds.has(kind);
-}
-
 /**
  * A canonical stream error as the payload of an OpenAI in-stream error event. Chat has no error
  * event; `data: {"error":{…}}` is the de-facto convention (the OpenAI SDKs throw an APIError on it).
  */
 export function encodeOpenAIStreamError(error: StreamErrorInfo): OpenAIErrorBody {
-  const kind = isErrorKind(error.kind) ? error.kind : kindForStatus(error.status);
+  const kind = asErrorKind(error.kind, error.status);
   return encodeOpenAIError({ status: error.status, kind, message: error.message, ...(error.code !== undefined && { code: error.code }) }).body;
 }
 

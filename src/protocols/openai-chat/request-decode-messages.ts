@@ -10,7 +10,7 @@ import type {
   UserContentPart,
 } from '../../canonical/types.js';
 import { checkImageUrl, isDataUrl, mediaTypeForFilename, normalizeMediaType, parseDataUrl, sniffMediaType, toStandardBase64 } from './media.js';
-import { FieldReader, fail, unsupported } from './validate.js';
+import { FieldReader, fail, unsupported } from '../shared/field-reader.js';
 
 /**
  * Chat `messages[]` into canonical messages. Conventions (see README.md):

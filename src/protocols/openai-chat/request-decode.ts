@@ -2,7 +2,7 @@ import type { CanonicalRequest, ReasoningRequest, ResponseFormat, ToolChoice, To
 import { GatewayError } from '../../errors/catalogue.js';
 import type { RequestContext } from '../codec.js';
 import { decodeChatMessages } from './request-decode-messages.js';
-import { FieldReader, describeValue, fail, unsupported } from './validate.js';
+import { FieldReader, describeValue, fail, unsupported } from '../shared/field-reader.js';
 
 const reasoningEfforts = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
 

@@ -8,7 +8,7 @@ import type {
   UserContentPart,
 } from '../../canonical/types.js';
 import { defaultFilename, toDataUrl } from './media.js';
-import { unsupported } from './validate.js';
+import { unsupported } from '../shared/field-reader.js';
 import type { ChatFilePart, ChatImagePart, ChatMessage, ChatTextPart, ChatToolCall, ChatUserPart } from './wire-types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { CanonicalRequest, ReasoningRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/types.js';
 import { encodeChatMessages } from './request-encode-messages.js';
-import { unsupported } from './validate.js';
+import { unsupported } from '../shared/field-reader.js';
 
 /**
  * The canonical request as a Chat Completions body for an OpenAI-protocol provider. Field choices

@@ -1,7 +1,7 @@
 import type { AssistantContentPart, CanonicalResponse } from '../../canonical/types.js';
 import { mapChatFinishReason } from './finish-reason.js';
 import { decodeChatUsage } from './usage.js';
-import { FieldReader, describeValue, fail, isRecord } from './validate.js';
+import { FieldReader, describeValue, fail, isRecord } from '../shared/field-reader.js';
 
 const code = 'upstream_bad_response';
 

@@ -5,7 +5,7 @@ import { decodeOpenAIStreamError } from './errors.js';
 import { mapChatFinishReason } from './finish-reason.js';
 import { readReasoning } from './response-decode.js';
 import { decodeChatUsage } from './usage.js';
-import { isRecord } from './validate.js';
+import { isRecord } from '../shared/field-reader.js';
 
 interface ToolCallState {
   block: number;
@@ -98,6 +98,7 @@ export class ChatStreamDecoder implements StreamDecoder {
     const reasoning = readReasoning(delta);
     if (reasoning !== '') {
       this.closeText(parts);
+      this.refusalBlock = undefined;
       if (this.reasoningBlock === undefined) {
         this.reasoningBlock = this.nextBlock++;
         parts.push({ type: 'reasoning-start', block: this.reasoningBlock, origin: 'openai' });
@@ -106,6 +107,7 @@ export class ChatStreamDecoder implements StreamDecoder {
     }
     if (typeof delta.content === 'string' && delta.content !== '') {
       this.closeReasoning(parts);
+      this.refusalBlock = undefined;
       if (this.textBlock === undefined) {
         this.textBlock = this.nextBlock++;
         parts.push({ type: 'text-start', block: this.textBlock });
@@ -113,6 +115,10 @@ export class ChatStreamDecoder implements StreamDecoder {
       parts.push({ type: 'text-delta', block: this.textBlock, text: delta.content });
     }
     if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+      // Chat has no block boundaries: a refusal continues only the refusal just before it, so
+      // text, refusal and text again stay in that order (never glued around the refusal).
+      this.closeText(parts);
+      this.closeReasoning(parts);
       this.refusalBlock ??= this.nextBlock++;
       parts.push({ type: 'refusal-delta', block: this.refusalBlock, text: delta.refusal });
     }
@@ -137,6 +143,7 @@ export class ChatStreamDecoder implements StreamDecoder {
     if (call === undefined || (id !== undefined && id !== call.id)) {
       this.closeText(parts);
       this.closeReasoning(parts);
+      this.refusalBlock = undefined;
       call = { block: this.nextBlock++, id: id ?? `call_${this.responseId}_${index}`, arguments: '', ended: false };
       this.toolCalls.push(call);
       this.toolCallByIndex.set(index, call);

@@ -1,5 +1,5 @@
 import { emptyUsage, type CanonicalUsage } from '../../canonical/types.js';
-import { isRecord } from './validate.js';
+import { isRecord } from '../shared/field-reader.js';
 import type { ChatUsage } from './wire-types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { AssistantContentPart, DocumentPart, ImagePart, MediaSource, TextPart, UserContentPart } from '../../canonical/types.js';
 import { isDataUrl, mediaTypeForFilename, parseDataUrl, sourceFromUrl, toStandardBase64 } from './media.js';
-import { FieldReader, describeValue, joinPath, unsupported } from './read.js';
+import { FieldReader, describeValue, joinPath, unsupported } from '../shared/field-reader.js';
 
 /**
  * Content parts of Responses input items into canonical parts. Empty text is dropped, never kept as an

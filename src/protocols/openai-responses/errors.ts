@@ -231,20 +231,4 @@ export function classifyOpenAiErrorCode(code: string | undefined, type: string |
   return { status: 500, kind: 'server_error' };
 }
 
-const errorKinds: readonly ErrorKind[] = [
-  'invalid_request',
-  'authentication',
-  'permission',
-  'not_found',
-  'request_too_large',
-  'rate_limit',
-  'overloaded',
-  'server_error',
-  'timeout',
-  'unavailable',
-];
-
-/** A stream error's free-form kind as a catalogue kind, falling back on its status. */
-export function asErrorKind(kind: string, status: number): ErrorKind {
-  return errorKinds.find((known) => known === kind) ?? kindForStatus(status);
-}
+export { asErrorKind } from '../shared/error-kind.js';

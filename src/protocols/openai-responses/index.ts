@@ -23,4 +23,4 @@ export const openaiResponsesCodec: ProtocolCodec = {
   encodeError: (error, requestId) => encodeOpenAiError(error, requestId),
 };
 
-export { StreamAccumulator, accumulateStream } from './stream-accumulate.js';
+export { StreamAccumulator, accumulateStream } from '../shared/stream-accumulate.js';

@@ -1,6 +1,6 @@
 import type { AssistantContentPart, CanonicalMessage, ReasoningPart, TextPart, ToolResultPart } from '../../canonical/types.js';
 import { decodeMessageContent, decodeToolOutput } from './content-decode.js';
-import { FieldReader, describeValue, fail, joinPath, unsupported } from './read.js';
+import { FieldReader, describeValue, fail, joinPath, unsupported } from '../shared/field-reader.js';
 
 /**
  * `input` (a string or a list of items) into canonical messages.

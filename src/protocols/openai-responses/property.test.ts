@@ -125,7 +125,8 @@ const request: fc.Arbitrary<CanonicalRequest> = fc
       tools: fc.array(fc.record({ name: identifier, description: fc.option(text, { nil: undefined }), parameters: schema, strict: fc.boolean() }, { requiredKeys: ['name', 'parameters', 'strict'] }), { minLength: 1, maxLength: 3 }),
       toolChoice: fc.oneof(fc.constantFrom({ type: 'auto' as const }, { type: 'none' as const }, { type: 'required' as const }), identifier.map((name) => ({ type: 'tool' as const, name }))),
       parallelToolCalls: fc.boolean(),
-      maxOutputTokens: fc.integer({ min: 1, max: 100_000 }),
+      // 16 is the API minimum: smaller caps are raised (regressions.test.ts).
+      maxOutputTokens: fc.integer({ min: 16, max: 100_000 }),
       temperature: fc.double({ min: 0, max: 2, noNaN: true }),
       topP: fc.double({ min: 0, max: 1, noNaN: true }),
       responseFormat: fc.oneof(

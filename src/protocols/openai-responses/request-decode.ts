@@ -2,7 +2,7 @@ import type { CanonicalMessage, CanonicalRequest, ReasoningRequest, ResponseForm
 import { GatewayError } from '../../errors/catalogue.js';
 import type { RequestContext } from '../codec.js';
 import { decodeResponsesInput } from './input-decode.js';
-import { FieldReader, describeValue, fail, joinPath, unsupported } from './read.js';
+import { FieldReader, describeValue, fail, joinPath, unsupported } from '../shared/field-reader.js';
 
 /**
  * A Responses request body (`POST /v1/responses`) into the canonical request.

@@ -1,6 +1,6 @@
 import type { AssistantContentPart, CanonicalResponse } from '../../canonical/types.js';
 import { decodeReasoningItem } from './input-decode.js';
-import { FieldReader, joinPath } from './read.js';
+import { FieldReader, joinPath } from '../shared/field-reader.js';
 import { mapResponsesStatus } from './status.js';
 import { decodeResponsesUsage } from './usage.js';
 

@@ -1,6 +1,6 @@
 import type { CanonicalUsage, FinishReason, ProviderOrigin, StreamErrorInfo, StreamPart } from '../../canonical/types.js';
 import type { EncodeContext, StreamEncoder } from '../codec.js';
-import { asErrorKind, openAiErrorMessage, openAiErrorType, openAiStreamErrorCode } from './errors.js';
+import { asErrorKind, classifyOpenAiErrorCode, openAiErrorMessage, openAiErrorType, openAiStreamErrorCode } from './errors.js';
 import { ItemIds, idBase, responsesId } from './ids.js';
 import { responseObject } from './response-encode.js';
 import { responsesOutcomeFor } from './status.js';
@@ -143,7 +143,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   private refusalDelta(block: number, text: string): void {
     let ref = this.refusals.get(block);
-    if (ref === undefined) {
+    // A refusal closes when another block starts (it has no end part); more of it after that is a
+    // continuation part, never dropped.
+    if (ref === undefined || isClosedContent(ref)) {
       if (text === '') return;
       this.closeRefusals();
       ref = this.items.openContent('refusal');
@@ -205,11 +207,17 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** An error after the stream began: `error`, then `response.failed` [responses-error-insufficient-quota]. */
   private fail(error: StreamErrorInfo): void {
     const kind = asErrorKind(error.kind, error.status);
-    const code = openAiStreamErrorCode(kind);
+    // The provider's own code when it reads back as the same kind (`insufficient_quota` must not become a
+    // retryable-looking `rate_limit_exceeded`); else the code that carries the kind.
+    const code = error.code !== undefined && classifyOpenAiErrorCode(error.code, undefined).kind === kind ? error.code : openAiStreamErrorCode(kind);
     const message = openAiErrorMessage({ kind, message: error.message });
     // Nested as OpenAI sends it, and flat as its published schema describes it: every client reads one.
     this.writer.emit('error', { error: { type: openAiErrorType(kind), code, message, param: null }, code, message, param: null });
     this.writer.emit('response.failed', { response: this.snapshot('failed', { code, message }) });
     this.terminated = true;
   }
+}
+
+function isClosedContent(ref: BlockRef): boolean {
+  return ref.item.kind === 'message' && ref.item.content[ref.index]?.done === true;
 }

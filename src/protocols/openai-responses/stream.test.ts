@@ -91,7 +91,7 @@ describe('stream decoder leniency', () => {
     );
     assert.deepEqual(parts.slice(1), [
       { type: 'usage', usage: { inputTokens: 5, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } },
-      { type: 'error', error: { status: 500, kind: 'server_error', message: 'Boom' } },
+      { type: 'error', error: { status: 500, kind: 'server_error', message: 'Boom', code: 'server_error' } },
     ]);
   });
 });

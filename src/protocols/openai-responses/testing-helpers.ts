@@ -3,7 +3,7 @@ import type { EncodeContext } from '../codec.js';
 import { SseParser, type SseEvent } from '../../util/sse.js';
 import { streamPartsFor } from './content-parts.js';
 import { openaiResponsesCodec } from './index.js';
-import { accumulateStream } from './stream-accumulate.js';
+import { accumulateStream } from '../shared/stream-accumulate.js';
 
 /**
  * Helpers for this folder's tests (no test runner imports, so any test file can use them).

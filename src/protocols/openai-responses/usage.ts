@@ -1,5 +1,5 @@
 import { emptyUsage, type CanonicalUsage } from '../../canonical/types.js';
-import { FieldReader } from './read.js';
+import { FieldReader } from '../shared/field-reader.js';
 import type { ResponsesUsage } from './wire-types.js';
 
 /**

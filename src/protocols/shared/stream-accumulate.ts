@@ -4,7 +4,7 @@ import { emptyUsage, type AssistantContentPart, type CanonicalResponse, type Can
  * Canonical stream parts folded back into one canonical response: what a client that buffered the
  * stream would have. Blocks are ordered by number (their start order); empty text is dropped; a tool
  * call that never ended (cut off by the output limit) is left out rather than returned broken.
- * Protocol-neutral: used by this folder's tests and usable wherever a stream must be summarised.
+ * Protocol-neutral: used by the codecs' tests and usable wherever a stream must be summarised.
  */
 export class StreamAccumulator {
   private readonly blocks = new Map<number, { part: AssistantContentPart; complete: boolean }>();
@@ -13,6 +13,7 @@ export class StreamAccumulator {
   private created = 0;
   private usage: CanonicalUsage = emptyUsage();
   private finishReason: FinishReason | undefined;
+  private stopSequence: string | undefined;
   error: StreamErrorInfo | undefined;
 
   push(part: StreamPart): void {
@@ -23,9 +24,12 @@ export class StreamAccumulator {
         this.created = part.created;
         this.mergeUsage(part.usage);
         return;
-      case 'text-start':
-        this.blocks.set(part.block, { part: { type: 'text', text: '' }, complete: true });
+      case 'text-start': {
+        const text: AssistantContentPart = { type: 'text', text: '' };
+        if (part.thoughtSignature !== undefined) text.thoughtSignature = part.thoughtSignature;
+        this.blocks.set(part.block, { part: text, complete: true });
         return;
+      }
       case 'text-delta':
       case 'reasoning-delta': {
         const entry = this.blocks.get(part.block)?.part;
@@ -52,9 +56,12 @@ export class StreamAccumulator {
         if (part.encryptedContent !== undefined) entry.encryptedContent = part.encryptedContent;
         return;
       }
-      case 'tool-call-start':
-        this.blocks.set(part.block, { part: { type: 'tool-call', id: part.id, name: part.name, arguments: '' }, complete: false });
+      case 'tool-call-start': {
+        const call: AssistantContentPart = { type: 'tool-call', id: part.id, name: part.name, arguments: '' };
+        if (part.thoughtSignature !== undefined) call.thoughtSignature = part.thoughtSignature;
+        this.blocks.set(part.block, { part: call, complete: false });
         return;
+      }
       case 'tool-call-delta': {
         const entry = this.blocks.get(part.block)?.part;
         if (entry?.type === 'tool-call') entry.arguments += part.argumentsDelta;
@@ -65,13 +72,18 @@ export class StreamAccumulator {
         if (entry !== undefined) entry.complete = true;
         return;
       }
-      case 'text-end':
+      case 'text-end': {
+        // Gemini can send a text block's signature at its end (on an empty last part).
+        const entry = this.blocks.get(part.block)?.part;
+        if (entry?.type === 'text' && part.thoughtSignature !== undefined) entry.thoughtSignature = part.thoughtSignature;
         return;
+      }
       case 'usage':
         this.mergeUsage(part.usage);
         return;
       case 'finish':
         this.finishReason = part.finishReason;
+        this.stopSequence = part.stopSequence;
         this.mergeUsage(part.usage);
         return;
       case 'error':
@@ -92,9 +104,9 @@ export class StreamAccumulator {
   response(): CanonicalResponse {
     const content = [...this.blocks.entries()]
       .sort(([left], [right]) => left - right)
-      .filter(([, entry]) => entry.complete && !(entry.part.type === 'text' && entry.part.text === ''))
+      .filter(([, entry]) => entry.complete && !(entry.part.type === 'text' && entry.part.text === '' && entry.part.thoughtSignature === undefined))
       .map(([, entry]) => entry.part);
-    return {
+    const response: CanonicalResponse = {
       id: this.id,
       model: this.model,
       created: this.created,
@@ -102,6 +114,8 @@ export class StreamAccumulator {
       finishReason: this.error !== undefined ? 'error' : (this.finishReason ?? 'other'),
       usage: this.usage,
     };
+    if (this.stopSequence !== undefined && this.error === undefined) response.stopSequence = this.stopSequence;
+    return response;
   }
 }
 
