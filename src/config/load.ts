@@ -151,7 +151,7 @@ function buildConfig(
   for (const [alias, entry] of Object.entries(file.routes)) {
     routes.set(alias, buildRoute(alias, entry, defaultRetry, (path, target) => resolveTargetName(target, file.providers, models), report));
   }
-  checkRuleDelegation(routes, report);
+  checkRuleDelegation(file.routes, report);
   return Object.freeze({
     server: Object.freeze({
       host: file.server.host,
@@ -163,6 +163,7 @@ function buildConfig(
     providers,
     models,
     routes,
+    ledger: Object.freeze({ enabled: file.ledger.enabled, url: file.ledger.url, windowMs: file.ledger.window_ms }),
     prices: buildPriceCatalog(priceOverrides(file, models)),
     routing: Object.freeze({
       breaker: {
@@ -269,13 +270,18 @@ function buildChoice(
   return { targets: resolved, fallbacks: fallbackRefs, strategy };
 }
 
-/** `use` must name a route, and following `use` must never come back to where it started. */
-function checkRuleDelegation(routes: Map<string, RouteConfig>, report: Report): void {
-  for (const route of routes.values()) {
-    route.rules.forEach((rule, index) => {
+/**
+ * `use` must name a route, and following `use` must never come back to where it started. Read from
+ * the file's entries, not the built routes: a rule dropped for another error must not shift the
+ * index (and so the path and line) of the rules after it.
+ */
+function checkRuleDelegation(routes: ConfigFile['routes'], report: Report): void {
+  const uses = (alias: string): string[] => (Object.hasOwn(routes, alias) ? (routes[alias]?.rules ?? []) : []).flatMap((rule) => (rule.use === undefined ? [] : [rule.use]));
+  for (const [alias, entry] of Object.entries(routes)) {
+    (entry.rules ?? []).forEach((rule, index) => {
       if (rule.use === undefined) return;
-      if (!routes.has(rule.use)) {
-        report(['routes', route.alias, 'rules', index, 'use'], `no route "${rule.use}" (routes: ${[...routes.keys()].join(', ')})`);
+      if (!Object.hasOwn(routes, rule.use)) {
+        report(['routes', alias, 'rules', index, 'use'], `no route "${rule.use}" (routes: ${Object.keys(routes).join(', ')})`);
         return;
       }
       // Every route is checked, so finding a way back to this one is enough to catch any cycle.
@@ -283,13 +289,13 @@ function checkRuleDelegation(routes: Map<string, RouteConfig>, report: Report): 
       const queue = [rule.use];
       while (queue.length > 0) {
         const next = queue.pop()!;
-        if (next === route.alias) {
-          report(['routes', route.alias, 'rules', index, 'use'], `"use: ${rule.use}" leads back to route "${route.alias}" (a cycle)`);
+        if (next === alias) {
+          report(['routes', alias, 'rules', index, 'use'], `"use: ${rule.use}" leads back to route "${alias}" (a cycle)`);
           return;
         }
         if (visited.has(next)) continue;
         visited.add(next);
-        for (const inner of routes.get(next)?.rules ?? []) if (inner.use !== undefined) queue.push(inner.use);
+        queue.push(...uses(next));
       }
     });
   }

@@ -151,6 +151,16 @@ export const configFileSchema = z.strictObject({
   models: z.record(z.string().regex(/^[^/\s]+\/\S+$/, 'model keys are provider/model'), modelSchema).default({}),
   routes: z.record(z.string().regex(/^[^/\s]+$/, 'route aliases contain no "/" or spaces'), routeSchema).default({}),
   routing: routingSchema.prefault({}),
+  /** The usage ledger: one record per upstream attempt (src/ledger/README.md). */
+  ledger: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** A SQLite file (`sqlite:PATH` or a path; created on first start) or `postgres://…`. */
+      url: nonEmpty.default('sqlite:.switchyard/ledger.db'),
+      /** Records are written in batches at most this far apart (≤ 200 ms: what a kill -9 can lose). */
+      window_ms: z.number().int().min(1).max(200).default(100),
+    })
+    .prefault({}),
   /** Price catalog overrides and additions, keyed `provider/model`, `family/model` or a model name (src/pricing/README.md). */
   pricing: pricingOverridesSchema.default({}),
 });

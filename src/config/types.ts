@@ -12,6 +12,7 @@ export interface GatewayConfig {
   /** Route aliases clients may name instead of a model. */
   readonly routes: ReadonlyMap<string, RouteConfig>;
   readonly routing: RoutingConfig;
+  readonly ledger: { enabled: boolean; url: string; windowMs: number };
   /** The shipped price catalog with the config's overrides (and models' `price:`) applied. */
   readonly prices: PriceCatalog;
 }

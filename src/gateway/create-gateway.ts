@@ -9,6 +9,8 @@ import { SessionTracker } from '../routing/session-tracker.js';
 import { countAnthropicTokens } from './count-tokens.js';
 import { configuredPrices, explainRoute } from './explain-endpoint.js';
 import { Meter, type LedgerSinkQueue } from '../metering/meter.js';
+import type { LedgerStore } from '../ledger/index.js';
+import { usageReport } from './usage-endpoint.js';
 import { ANTHROPIC_INGRESS, GEMINI_INGRESS, GEMINI_PATH, OPENAI_CHAT_INGRESS, OPENAI_RESPONSES_INGRESS } from './ingress.js';
 import { handleModelCall, type EndpointDependencies } from './protocol-endpoint.js';
 import { fetchToGatewayRequest, gatewayResponseToFetch } from './fetch-adapter.js';
@@ -22,6 +24,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Where attempt records go (a LedgerWriter); without one, nothing is metered. */
   ledger?: LedgerSinkQueue;
+  /** The ledger's store, for GET /v1/usage. */
+  usage?: LedgerStore;
 }
 
 export interface Gateway {
@@ -91,6 +95,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ['/v1/messages', endpoint('anthropic-messages', 'POST', (request, scope) => handleModelCall(dependencies, ANTHROPIC_INGRESS, request, scope))],
     ['/v1/messages/count_tokens', endpoint('anthropic-messages', 'POST', (request) => countAnthropicTokens(dependencies, request))],
     ['/v1/route/explain', endpoint('openai-chat', 'POST', (request) => explainRoute(dependencies, request))],
+    ['/v1/usage', endpoint('openai-chat', 'GET', (request) => usageReport(options.usage, request))],
     ['/v1/route/health', endpoint('openai-chat', 'GET', () => jsonResponse(200, { deployments: health.snapshot() }))],
     ['/v1/models', endpoint('openai-chat', 'GET', () => listModels(dependencies.config, startedAt))],
     ['/healthz', endpoint('openai-chat', 'GET', () => jsonResponse(200, { status: 'ok' }))],

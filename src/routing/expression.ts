@@ -66,7 +66,10 @@ function tokenize(source: string): Token[] {
     const rest = source.slice(index);
     const number = /^\d+(?:\.\d+)?(?:e[+-]?\d+)?/i.exec(rest);
     if (number !== null) {
-      tokens.push({ kind: 'number', value: Number(number[0]), at: index });
+      const value = Number(number[0]);
+      // JSON.stringify writes Infinity as `null`, which would compare as 0 in the compiled code.
+      if (!Number.isFinite(value)) throw new ExpressionError(`the number ${number[0]} at ${index + 1} is too large`, index);
+      tokens.push({ kind: 'number', value, at: index });
       index += number[0].length;
       continue;
     }

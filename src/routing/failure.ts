@@ -47,11 +47,15 @@ export function classifyStreamError(error: { status: number; kind: string }): Fa
   return classifyUpstreamError({ status: error.status, kind: error.kind as ErrorKind, message: '', retryable: true });
 }
 
+const DELAY_SECONDS = /^\s*\d+(?:\.\d+)?\s*$/;
+/** Every HTTP-date form carries a clock time; V8's Date.parse alone accepts junk (`later 2` is February 2001). */
+const CLOCK_TIME = /\b\d{2}:\d{2}:\d{2}\b/;
+
 /** Retry-After as milliseconds (seconds or an HTTP date); undefined when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000);
+  if (value === undefined) return undefined;
+  if (DELAY_SECONDS.test(value)) return Number(value) * 1_000;
+  if (!CLOCK_TIME.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

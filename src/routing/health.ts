@@ -64,7 +64,9 @@ export class DeploymentHealth {
   succeeded(ttftMs: number | undefined): void {
     this.inFlight -= 1;
     this.probing = false;
-    this.state = 'closed';
+    // An attempt that started before the breaker opened may still succeed: that does not close it
+    // early; only the open time running out, then a probe, does.
+    if (this.state !== 'open') this.state = 'closed';
     this.consecutive = 0;
     this.record(true);
     if (ttftMs !== undefined) this.recordTtft(ttftMs);
@@ -76,6 +78,8 @@ export class DeploymentHealth {
     this.probing = false;
     this.consecutive += 1;
     this.record(false);
+    // Late failures of attempts started before it opened do not stretch the open time.
+    if (this.state === 'open' && now < this.openedUntil) return false;
     if (this.state === 'half-open' || this.consecutive >= policy.consecutiveFailures || this.errorRateExceeded(policy)) {
       const opened = this.state !== 'open';
       this.state = 'open';

@@ -1,5 +1,6 @@
 import { loadConfigFile } from '../../config/load.js';
 import { watchConfigFile } from '../../config/watch.js';
+import { LedgerWriter, openLedgerStore, type LedgerStore } from '../../ledger/index.js';
 import { createGateway } from '../../gateway/create-gateway.js';
 import { createLogger } from '../../logging/logger.js';
 import { PROVIDER_PROFILES } from '../../providers/kinds.js';
@@ -11,20 +12,21 @@ import { parseCommandArgs, parsePort, UsageError, type Command } from '../args.j
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the gateway',
-  usage: `Usage: switchyard serve --config FILE [--port N] [--host HOST]
+  usage: `Usage: switchyard serve --config FILE [--port N] [--host HOST] [--db URL]
 
 Runs the gateway with the given config file. --port and --host override server.port and
-server.host. The file is watched: a valid edit is swapped in without dropping requests, a broken
+server.host; --db overrides ledger.url (a SQLite path or postgres://…). The file is watched: a valid edit is swapped in without dropping requests, a broken
 one is logged and ignored (SIGHUP re-reads it too). SIGTERM or SIGINT drains: no new requests,
 in-flight requests and streams finish (up to server.shutdown_grace_ms), then the process exits 0.`,
   async run(argv) {
-    const { values, help } = parseCommandArgs(argv, { config: { short: 'c' }, port: { short: 'p' }, host: {} });
+    const { values, help } = parseCommandArgs(argv, { config: { short: 'c' }, port: { short: 'p' }, host: {}, db: {} });
     if (help) return printUsage(this.usage);
     if (values.config === undefined) throw new UsageError('--config FILE is required');
     const port = parsePort(values.port);
     const config = loadConfigFile(values.config);
     const logger = createLogger(config.server.logLevel);
-    const running = await startGateway(config, logger, { port, host: values.host });
+    const ledger = await openLedger(config, logger, values.db);
+    const running = await startGateway(config, logger, { port, host: values.host, ledger });
     logger.info({ url: running.url, config: values.config }, 'switchyard listening');
     logger.flush();
     const watcher = watchConfigFile(
@@ -37,20 +39,42 @@ in-flight requests and streams finish (up to server.shutdown_grace_ms), then the
     );
     const onHangup = (): void => watcher.check();
     process.on('SIGHUP', onHangup);
-    await untilSignalled(running, logger);
+    await untilSignalled(running, logger, ledger === undefined ? [] : [() => closeLedger(ledger, logger)]);
     watcher.close();
     process.off('SIGHUP', onHangup);
     return 0;
   },
 };
 
-export async function startGateway(config: GatewayConfig, logger: Logger, overrides: { port?: number | undefined; host?: string | undefined }): Promise<RunningServer> {
+export interface OpenLedger {
+  store: LedgerStore;
+  writer: LedgerWriter;
+}
+
+/** The usage ledger the config asks for (or none); an unreachable database stops the start with its reason. */
+export async function openLedger(config: GatewayConfig, logger: Logger, urlOverride?: string): Promise<OpenLedger | undefined> {
+  if (!config.ledger.enabled && urlOverride === undefined) return undefined;
+  const url = urlOverride ?? config.ledger.url;
+  const store = await openLedgerStore(url);
+  const writer = new LedgerWriter(store, { windowMs: config.ledger.windowMs });
+  logger.info({ ledger: store.kind, window_ms: config.ledger.windowMs }, 'usage ledger open');
+  return { store, writer };
+}
+
+/** Write out every queued record, then close the database (SIGTERM loses nothing). */
+export async function closeLedger(ledger: OpenLedger, logger: Logger): Promise<void> {
+  const stats = await ledger.writer.close();
+  await ledger.store.close();
+  logger.info({ written: stats.written, dropped: stats.dropped, unwritten: stats.queued }, 'usage ledger closed');
+}
+
+export async function startGateway(config: GatewayConfig, logger: Logger, overrides: { port?: number | undefined; host?: string | undefined; ledger?: OpenLedger | undefined }): Promise<RunningServer> {
   for (const provider of config.providers.values()) {
     if (provider.apiKey === undefined && PROVIDER_PROFILES[provider.kind].requiresKey) {
       logger.warn({ provider: provider.name }, `provider "${provider.name}" has no API key (${provider.apiKeySource ?? 'api_key'}); its requests will fail until one is set`);
     }
   }
-  const gateway = createGateway(config, { logger });
+  const gateway = createGateway(config, { logger, ...(overrides.ledger !== undefined && { ledger: overrides.ledger.writer, usage: overrides.ledger.store }) });
   return listen(gateway, { host: overrides.host ?? config.server.host, port: overrides.port ?? config.server.port, logger });
 }
 

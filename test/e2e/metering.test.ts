@@ -1,0 +1,111 @@
+/**
+ * Metering through the real gateway: one ledger row per attempt, exact costs from the price
+ * catalog, the request's cost in `x-switchyard-cost-usd`, usage read from relayed and translated
+ * streams, and every row written under concurrency. The ledger is a real SQLite database.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { parseConfig } from '../../src/config/load.js';
+import { createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
+import { LedgerWriter, openLedgerStore, type LedgerStore } from '../../src/ledger/index.js';
+import { listen, type RunningServer } from '../../src/server/node-server.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { EMULATOR_KEY } from '../support/harness.js';
+
+const CONFIG = `
+providers:
+  primary:
+    kind: openai-compatible
+    base_url: \${EMULATOR_URL}/openai/v1
+    api_key: ${EMULATOR_KEY}
+    forward_headers: [x-emulator-fault]
+  backup:
+    kind: openai-compatible
+    base_url: \${EMULATOR_URL}/openai/v1
+    api_key: ${EMULATOR_KEY}
+models:
+  primary/gpt-5.5: { price: { input: 5, output: 30, cached_input: 0.5 } }
+  backup/claude-haiku-4-5: { price: { input: 1, output: 5 } }
+routes:
+  chain:
+    targets: [primary/gpt-5.5]
+    fallbacks: [backup/claude-haiku-4-5]
+    retry: { attempts_per_target: 1 }
+routing:
+  breaker: { consecutive_failures: 1000, min_samples: 1000 }
+`;
+
+/** Micro-dollars for a usage at USD-per-million prices, as the catalog computes it (half-up). */
+const micros = (tokens: number, usdPerMillion: number): number => tokens * usdPerMillion;
+
+describe('metering', () => {
+  let emulator: RunningEmulator;
+  let gateway: Gateway;
+  let server: RunningServer;
+  let store: LedgerStore;
+  let writer: LedgerWriter;
+  let directory: string;
+
+  before(async () => {
+    emulator = await startEmulator({ timeScale: 0 });
+    directory = await mkdtemp(join(tmpdir(), 'switchyard-metering-'));
+    store = await openLedgerStore(join(directory, 'ledger.db'));
+    writer = new LedgerWriter(store, { windowMs: 20 });
+    gateway = createGateway(parseConfig(CONFIG.replaceAll('${EMULATOR_URL}', emulator.url), 'metering.yaml', { env: {} }), { ledger: writer, usage: store });
+    server = await listen(gateway, { host: '127.0.0.1', port: 0 });
+  });
+  after(async () => {
+    await server.shutdown(1_000);
+    await writer.close();
+    await store.close();
+    await emulator.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('charges a non-streaming answer exactly and says so in x-switchyard-cost-usd', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    const { data, response } = await client.chat.completions.create({ model: 'chain', messages: [{ role: 'user', content: 'hello [[tokens: 20]]' }] }).withResponse();
+    const usage = data.usage!;
+    const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+    const expected = micros(usage.prompt_tokens - cached, 5) + micros(cached, 0.5) + micros(usage.completion_tokens, 30);
+    assert.equal(response.headers.get('x-switchyard-cost-usd'), (expected / 1_000_000).toFixed(6));
+  });
+
+  it('records every attempt of a fallback, each with its own cost, and all rows under concurrency', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: 'x', maxRetries: 0 });
+    const requests = Array.from({ length: 60 }, async (_, index) => {
+      const headers = { 'x-switchyard-trace-id': `meter-${index}`, ...(index % 3 === 0 && { 'x-emulator-fault': 'status=500' }) };
+      if (index % 2 === 0) {
+        const stream = await client.chat.completions.create({ model: 'chain', stream: true, messages: [{ role: 'user', content: `story ${index} [[tokens: 30]]` }] }, { headers });
+        for await (const _chunk of stream) { /* drain */ }
+      } else {
+        await anthropic.messages.stream({ model: 'chain', max_tokens: 200, messages: [{ role: 'user', content: `story ${index} [[tokens: 30]]` }] }, { headers }).finalMessage();
+      }
+    });
+    await Promise.all(requests);
+    // Streams are recorded when they end, just after the client saw the last byte; then the writer's window.
+    for (let waited = 0; waited < 50 && (await store.tasks({}, { limit: 1_000 })).filter((task) => task.trace_id.startsWith('meter-')).length < 60; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const tasks = await store.tasks({}, { limit: 1_000 });
+    const ours = tasks.filter((task) => task.trace_id.startsWith('meter-'));
+    assert.equal(ours.length, 60, 'one task per request');
+    const groups = await store.query({}, 'model');
+    const primary = groups.find((group) => group.group === 'gpt-5.5');
+    const backup = groups.find((group) => group.group === 'claude-haiku-4-5');
+    assert.ok(primary !== undefined && backup !== undefined, JSON.stringify(groups));
+    // 20 requests met a 500 on the primary and were served by the backup.
+    assert.ok(backup.attempts >= 20, `backup attempts ${backup.attempts}`);
+    assert.ok((primary.error_rate ?? 0) > 0);
+    for (const group of [primary, backup]) {
+      assert.ok(group.output_tokens > 0, 'stream usage was read, not estimated as zero');
+      assert.ok(group.cost_micros > 0);
+    }
+  });
+});
