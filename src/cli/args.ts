@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util';
 
 /** A mistake on the command line: printed with the command's usage, exit code 2. */
+/** A command that cannot start for a reason outside the command line (exit 1, message only). */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/load.js';
-import { UsageError, type Command } from './args.js';
+import { StartupError, UsageError, type Command } from './args.js';
 import { configCommand } from './commands/config-check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulateCommand } from './commands/emulate.js';
@@ -38,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`switchyard: ${error.message}\n\n${command?.usage ?? topUsage()}\n`);
       return 2;
+    }
+    if (error instanceof StartupError) {
+      process.stderr.write(`switchyard: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(`switchyard: invalid config\n${error.message}\n`);

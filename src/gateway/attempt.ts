@@ -6,7 +6,7 @@
 import type { CanonicalRequest, CanonicalResponse, CanonicalUsage, ProtocolName } from '../canonical/types.js';
 import { UsageTally } from '../metering/usage-tally.js';
 import type { ProviderConfig } from '../config/types.js';
-import { GatewayError, type UpstreamErrorInfo } from '../errors/catalogue.js';
+import { GatewayError, toRenderable, type ErrorKind, type RenderableError } from '../errors/catalogue.js';
 import { providerEndpoint } from '../providers/endpoint.js';
 import { PROVIDER_PROFILES } from '../providers/kinds.js';
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
@@ -161,19 +161,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     upstream.body.destroy();
     const { error } = start;
     const failureClass = classifyStreamError(error);
-    const renderable = { status: error.status, kind: error.kind as UpstreamErrorInfo['kind'], message: error.message, ...(error.code !== undefined && { code: error.code }) };
+    const renderable: RenderableError = { status: error.status, kind: error.kind as ErrorKind, message: error.message, ...(error.code !== undefined && { code: error.code }) };
     return {
       ok: false,
-      failure: {
-        failureClass,
-        status: error.status,
-        message: error.message,
-        retryAfter: undefined,
-        render: () => {
-          const encoded = CODECS[caller.protocol].encodeError(renderable, input.requestId);
-          return { status: encoded.status, headers: { ...encoded.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(encoded.body)) };
-        },
-      },
+      failure: { failureClass, status: error.status, message: error.message, retryAfter: undefined, render: () => renderError(renderable, caller.protocol, input.requestId) },
     };
   }
   const ttftMs = performance.now() - started;
@@ -257,7 +248,11 @@ function gatewayFailure(error: GatewayError, ingress: ProtocolName, requestId: s
 }
 
 export function renderGatewayError(error: GatewayError, protocol: ProtocolName, requestId: string): GatewayResponse {
-  const encoded = CODECS[protocol].encodeError({ status: error.status, kind: error.kind, message: error.message, code: error.code, ...(error.param !== undefined && { param: error.param }), ...(error.retryAfter !== undefined && { retryAfter: error.retryAfter }) }, requestId);
+  return renderError(toRenderable(error), protocol, requestId);
+}
+
+function renderError(error: RenderableError, protocol: ProtocolName, requestId: string): GatewayResponse {
+  const encoded = CODECS[protocol].encodeError(error, requestId);
   return { status: encoded.status, headers: { ...encoded.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(encoded.body)) };
 }
 

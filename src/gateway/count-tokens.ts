@@ -21,7 +21,7 @@ const IMAGE_TOKENS = 1600;
 export async function countAnthropicTokens(dependencies: EndpointDependencies, request: GatewayRequest): Promise<GatewayResponse> {
   const json = parseJsonObject(request.body);
   const canonical = CODECS['anthropic-messages'].decodeRequest({ max_tokens: 1, ...json });
-  const { target } = resolveModel(dependencies.config, canonical.model);
+  const target = resolveModel(dependencies.config, canonical.model);
   const provider = dependencies.config.providers.get(target.provider)!;
   if (PROVIDER_PROFILES[provider.kind].protocol === 'anthropic-messages') {
     const endpoint = providerEndpoint(provider, target.upstreamModel, false, request.headers);

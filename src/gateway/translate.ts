@@ -13,18 +13,6 @@ import type { UsageTally } from '../metering/usage-tally.js';
  * provider's protocol on the way out, and back on the way in. Each step is one codec call.
  */
 
-export function translateRequest(
-  from: ProtocolName,
-  to: ProtocolName,
-  json: Record<string, unknown>,
-  context: { model: string; stream: boolean },
-  upstreamModel: string,
-): Record<string, unknown> {
-  const canonical = CODECS[from].decodeRequest(json, context);
-  canonical.stream = context.stream;
-  return CODECS[to].encodeRequest(canonical, upstreamModel);
-}
-
 export function translateResponse(from: ProtocolName, to: ProtocolName, body: Buffer, context: EncodeContext, onDecoded?: (response: CanonicalResponse) => void): Buffer {
   let parsed: unknown;
   try {

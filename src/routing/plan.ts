@@ -107,7 +107,8 @@ function directPlan(name: string, profile: WorkloadProfile, context: PlanContext
   };
 }
 
-function resolveDirect(config: GatewayConfig, name: string): TargetRef {
+/** `provider/model` (or a `models` key) into a target; model_not_found naming what exists otherwise. */
+export function resolveDirect(config: GatewayConfig, name: string): TargetRef {
   const known = config.models.get(name);
   if (known !== undefined) return { provider: known.provider, upstreamModel: known.upstream, modelId: known.id };
   const slash = name.indexOf('/');

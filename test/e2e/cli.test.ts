@@ -46,6 +46,13 @@ describe('switchyard CLI', () => {
     assert.match(result.stderr, /invalid config[\s\S]*providers\.openai\.base_url/);
   });
 
+  it('serve refuses to start when the usage ledger cannot be opened, naming why', () => {
+    const result = run(['serve', '--config', 'config/demo.yaml', '--port', '0', '--db', 'postgres://switchyard:hunter2@127.0.0.1:1/none']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /cannot open the usage ledger: .*127\.0\.0\.1:1/);
+    assert.doesNotMatch(result.stderr, /hunter2|\n\s+at /, 'no password, no stack trace');
+  });
+
   it('rejects unknown flags, bad values and unknown commands with exit 2', () => {
     assert.equal(run(['serve', '--config', broken, '--bogus']).status, 2);
     const badPort = run(['serve', '--config', broken, '--port', 'eighty']);

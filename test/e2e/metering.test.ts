@@ -108,4 +108,19 @@ describe('metering', () => {
       assert.ok(group.cost_micros > 0);
     }
   });
+
+  it('reports usage by model over GET /v1/usage, as JSON and CSV, and refuses bad parameters precisely', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const json = (await (await fetch(`${server.url}/v1/usage?since=1h&group_by=model`)).json()) as { groups: Array<{ group: string; requests: number }> };
+    assert.ok(json.groups.some((group) => group.group === 'gpt-5.5' && group.requests > 0));
+    const csv = await fetch(`${server.url}/v1/usage?group_by=route&format=csv`);
+    assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+    assert.match((await csv.text()).split('\r\n')[0]!, /^group,requests,attempts/);
+    const badGroup = await fetch(`${server.url}/v1/usage?group_by=colour`);
+    assert.equal(badGroup.status, 400);
+    assert.match(((await badGroup.json()) as { error: { message: string } }).error.message, /group_by must be one of none, model/);
+    const badSince = await fetch(`${server.url}/v1/usage?since=yesterday-ish`);
+    assert.equal(badSince.status, 400);
+    assert.match(((await badSince.json()) as { error: { message: string } }).error.message, /since must be an ISO time or a duration/);
+  });
 });

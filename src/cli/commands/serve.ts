@@ -7,7 +7,7 @@ import { PROVIDER_PROFILES } from '../../providers/kinds.js';
 import { listen, type RunningServer } from '../../server/node-server.js';
 import type { GatewayConfig } from '../../config/types.js';
 import { flushLogger, type Logger } from '../../logging/logger.js';
-import { parseCommandArgs, parsePort, UsageError, type Command } from '../args.js';
+import { parseCommandArgs, parsePort, StartupError, UsageError, type Command } from '../args.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -55,7 +55,13 @@ export interface OpenLedger {
 export async function openLedger(config: GatewayConfig, logger: Logger, urlOverride?: string): Promise<OpenLedger | undefined> {
   if (!config.ledger.enabled && urlOverride === undefined) return undefined;
   const url = urlOverride ?? config.ledger.url;
-  const store = await openLedgerStore(url);
+  let store: LedgerStore;
+  try {
+    store = await openLedgerStore(url);
+  } catch (error) {
+    // The store's messages name the file or host:port, never a password.
+    throw new StartupError(`cannot open the usage ledger: ${(error as Error).message} (set ledger.url or --db, or ledger.enabled: false)`);
+  }
   const writer = new LedgerWriter(store, { windowMs: config.ledger.windowMs });
   logger.info({ ledger: store.kind, window_ms: config.ledger.windowMs }, 'usage ledger open');
   return { store, writer };
