@@ -5,15 +5,18 @@
  */
 import type { CanonicalRequest, CanonicalResponse, CanonicalUsage, ProtocolName } from '../canonical/types.js';
 import { UsageTally } from '../metering/usage-tally.js';
+import { formatUsd } from '../metering/meter.js';
 import type { ProviderConfig } from '../config/types.js';
 import { GatewayError, toRenderable, type ErrorKind, type RenderableError } from '../errors/catalogue.js';
-import { providerEndpoint } from '../providers/endpoint.js';
+import { providerEndpoint, relayedBody } from '../providers/endpoint.js';
 import { PROVIDER_PROFILES } from '../providers/kinds.js';
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
 import { CODECS } from '../protocols/registry.js';
 import { classifyGatewayError, classifyStreamError, classifyUpstreamError, type FailureClass } from '../routing/failure.js';
 import type { Candidate } from '../routing/plan.js';
-import { replaceTopLevelString } from '../util/json-field.js';
+import { prependTopLevelField, replaceTopLevelString } from '../util/json-field.js';
+import { adjustChatUsage } from './chat-usage-chunks.js';
+import { decodeChatUsage } from '../protocols/openai-chat/usage.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { IngressRead } from './ingress.js';
 import { readAll } from './read-body.js';
@@ -54,15 +57,37 @@ export class CallerRequest {
     return egress === this.protocol && !this.read.jsonArrayStream;
   }
 
-  /** `maxOutput`: the target model's configured output cap, used where the target protocol requires a cap and the caller set none. */
-  bodyFor(egress: ProtocolName, upstreamModel: string, maxOutput?: number): Buffer {
+  /**
+   * An OpenAI Chat stream that did not ask for usage: metering asks the provider for it, and the
+   * relay hides it from the caller again (see chat-usage-chunks.ts).
+   */
+  needsInjectedUsage(egress: ProtocolName, meter: boolean): boolean {
+    return meter && this.protocol === 'openai-chat' && this.read.stream && !this.read.includeUsage && this.passthroughTo(egress);
+  }
+
+  /**
+   * `maxOutput`: the target model's configured output cap, used where the target protocol requires a
+   * cap and the caller set none. `askUsage`: add `stream_options.include_usage` to a relayed body.
+   */
+  bodyFor(egress: ProtocolName, upstreamModel: string, maxOutput?: number, askUsage = false): Buffer {
     if (this.passthroughTo(egress)) {
-      return typeof this.json.model === 'string' && this.json.model !== upstreamModel ? replaceTopLevelString(this.request.body, 'model', upstreamModel) : this.request.body;
+      let body = typeof this.json.model === 'string' && this.json.model !== upstreamModel ? replaceTopLevelString(this.request.body, 'model', upstreamModel) : this.request.body;
+      if (askUsage) body = withIncludeUsage(body, this.json);
+      return body;
     }
     let canonical = this.canonical();
     if (canonical.maxOutputTokens === undefined && maxOutput !== undefined && PROTOCOLS_REQUIRING_OUTPUT_CAP.has(egress)) canonical = { ...canonical, maxOutputTokens: maxOutput };
     return Buffer.from(JSON.stringify(CODECS[egress].encodeRequest(canonical, upstreamModel)));
   }
+}
+
+/** The body asking for the usage chunk; only an existing `stream_options` forces a re-serialisation. */
+function withIncludeUsage(body: Buffer, json: Record<string, unknown>): Buffer {
+  const options = json.stream_options;
+  if (options === undefined) return prependTopLevelField(body, 'stream_options', '{"include_usage":true}');
+  const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  parsed.stream_options = { ...(typeof options === 'object' && options !== null ? options : {}), include_usage: true };
+  return Buffer.from(JSON.stringify(parsed));
 }
 
 export interface AttemptFailure {
@@ -99,6 +124,8 @@ export interface AttemptInput {
   firstTokenMs: number | undefined;
   /** Read the usage of answers (metering); off, the bytes are only relayed. */
   meter: boolean;
+  /** What the request has cost once this attempt's usage is added, micro-dollars (null: unknown price). */
+  requestCost?: (usage: CanonicalUsage) => number | null;
   /** Called when the client's stream ends, with what its usage was (for logs, the ledger and sessions). */
   onStreamEnd(outcome: StreamOutcome, error: Error | undefined, tally: UsageTally): void;
   onFirstByte(): void;
@@ -112,7 +139,9 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const endpoint = providerEndpoint(provider, candidate.target.upstreamModel, caller.read.stream, caller.request.headers);
   endpoint.headers['x-request-id'] = input.requestId;
   // Translation errors are the caller's (a field the target cannot express): they propagate as thrown.
-  const body = caller.bodyFor(egress, candidate.target.upstreamModel, candidate.model?.maxOutput);
+  const injectUsage = caller.needsInjectedUsage(egress, input.meter);
+  const encoded = caller.bodyFor(egress, candidate.target.upstreamModel, candidate.model?.maxOutput, injectUsage);
+  const body = passthrough ? relayedBody(provider, encoded) : encoded;
   const encodeContext = { requestId: input.requestId, model: candidate.target.upstreamModel, includeUsage: caller.read.includeUsage, jsonArrayStream: caller.read.jsonArrayStream };
 
   let upstream: UpstreamResponse;
@@ -170,9 +199,19 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const ttftMs = performance.now() - started;
   const tally = new UsageTally();
   const hooks = { onFirstChunk: input.onFirstByte, onEnd: (outcome: StreamOutcome, error?: Error) => input.onStreamEnd(outcome, error, tally) };
-  const stream = passthrough
+  let stream = passthrough
     ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error, lastChunk) => renderStreamError(caller.protocol, error, encodeContext, lastChunk) }, input.meter ? tally : undefined)
     : translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks, tally);
+  if (caller.protocol === 'openai-chat' && (injectUsage || (caller.read.includeUsage && input.requestCost !== undefined))) {
+    const requestCost = input.requestCost;
+    stream = adjustChatUsage(stream, {
+      hideUsage: injectUsage,
+      costFor: requestCost === undefined ? undefined : (usage) => {
+        const micros = requestCost(decodeChatUsage(usage));
+        return micros === null ? undefined : formatUsd(micros);
+      },
+    });
+  }
   const discard = (): void => {
     upstream.finish();
     upstream.body.destroy();

@@ -8,7 +8,8 @@ import type { GatewayConfig, ModelConfig } from '../config/types.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { Logger } from '../logging/logger.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
-import { emptyUsage, type CanonicalUsage } from '../canonical/types.js';
+import { emptyUsage, type CanonicalUsage, type ProtocolName } from '../canonical/types.js';
+import { appendToTopLevelObject } from '../util/json-field.js';
 import { formatUsd, type AttemptFacts, type Meter } from '../metering/meter.js';
 import { backoffMs, classifyGatewayError, countsAgainstDeployment, retryAfterMs } from '../routing/failure.js';
 import type { WorkloadProfile } from '../routing/profile.js';
@@ -76,7 +77,10 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
   let servedTurn: ServedTurn | undefined;
 
   const finish = (response: GatewayResponse, served: Candidate | undefined): ExecutionResult => {
-    if (context.meter !== undefined && spentMicros !== null && Buffer.isBuffer(response.body)) response.headers['x-switchyard-cost-usd'] = formatUsd(spentMicros);
+    if (context.meter !== undefined && spentMicros !== null && Buffer.isBuffer(response.body)) {
+      response.headers['x-switchyard-cost-usd'] = formatUsd(spentMicros);
+      if (served !== undefined && response.status < 300) response.body = withCostInUsage(response.body, context.caller.protocol, spentMicros);
+    }
     response.headers['x-switchyard-attempts'] = String(attempts);
     if (plan.route !== undefined) response.headers['x-switchyard-route'] = plan.route;
     if (plan.rule !== undefined) response.headers['x-switchyard-rule'] = plan.rule;
@@ -145,6 +149,11 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       signal,
       firstTokenMs: plan.firstTokenMs,
       meter: context.meter !== undefined,
+      requestCost: context.meter === undefined ? undefined : (usage) => {
+        const provider = config.providers.get(candidate.target.provider)!;
+        const cost = context.meter!.cost({ name: provider.name, kind: provider.kind }, candidate.target.upstreamModel, usage);
+        return cost === null || spentMicros === null ? null : spentMicros + cost;
+      },
       onFirstByte: context.onFirstByte,
       onStreamEnd: (outcome, error, tally) => {
         const { usage, estimated } = tally.result(context.profile.inputTokens);
@@ -301,6 +310,13 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     if (hedge.after !== 'p95') return hedge.after;
     return health.get(candidate.target.modelId).p95Ttft() ?? hedge.fallbackMs;
   }
+}
+
+/** The usage object of each protocol's answer, where the request's cost is added as `cost_usd`. */
+const USAGE_FIELD: Record<ProtocolName, string> = { 'openai-chat': 'usage', 'openai-responses': 'usage', 'anthropic-messages': 'usage', gemini: 'usageMetadata' };
+
+function withCostInUsage(body: Buffer, protocol: ProtocolName, micros: number): Buffer {
+  return appendToTopLevelObject(body, USAGE_FIELD[protocol], 'cost_usd', formatUsd(micros)) ?? body;
 }
 
 function withCandidate(outcome: AttemptOutcome, candidate: Candidate): AttemptOutcome & { candidate?: Candidate } {

@@ -67,3 +67,69 @@ function skipWhitespace(body: Uint8Array, start: number): number {
   }
   return index;
 }
+
+/** [start, end) of the object (braces included) that is the value of a top-level key. */
+export function findTopLevelObjectValue(body: Uint8Array, key: string): [number, number] | undefined {
+  const keyBytes = Buffer.from(JSON.stringify(key));
+  let depth = 0;
+  let index = 0;
+  while (index < body.length) {
+    const byte = body[index]!;
+    if (byte === QUOTE) {
+      const end = skipString(body, index);
+      if (depth === 1 && end - index === keyBytes.length && keyBytes.equals(body.subarray(index, end))) {
+        let cursor = skipWhitespace(body, end);
+        if (body[cursor] === COLON) {
+          cursor = skipWhitespace(body, cursor + 1);
+          if (body[cursor] === OPEN_BRACE) return [cursor, skipValue(body, cursor)];
+        }
+      }
+      index = end;
+      continue;
+    }
+    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth += 1;
+    else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth -= 1;
+    index += 1;
+  }
+  return undefined;
+}
+
+/**
+ * The body with `"field":rawValue` appended inside the object held by a top-level key (`rawValue` is
+ * JSON text). Undefined when the key does not hold an object.
+ */
+export function appendToTopLevelObject(body: Buffer, key: string, field: string, rawValue: string): Buffer | undefined {
+  const span = findTopLevelObjectValue(body, key);
+  if (span === undefined) return undefined;
+  const close = span[1] - 1;
+  const empty = skipWhitespace(body, span[0] + 1) === close;
+  return Buffer.concat([body.subarray(0, close), Buffer.from(`${empty ? '' : ','}${JSON.stringify(field)}:${rawValue}`), body.subarray(close)]);
+}
+
+/** The body with `"key":rawValue` added as the first member of the top-level object. */
+export function prependTopLevelField(body: Buffer, key: string, rawValue: string): Buffer {
+  const open = skipWhitespace(body, 0);
+  if (body[open] !== OPEN_BRACE) throw new Error('the body is not a JSON object');
+  const empty = body[skipWhitespace(body, open + 1)] === CLOSE_BRACE;
+  return Buffer.concat([body.subarray(0, open + 1), Buffer.from(`${JSON.stringify(key)}:${rawValue}${empty ? '' : ','}`), body.subarray(open + 1)]);
+}
+
+/** Index just past the object or array starting at `start`. */
+function skipValue(body: Uint8Array, start: number): number {
+  let depth = 0;
+  let index = start;
+  while (index < body.length) {
+    const byte = body[index]!;
+    if (byte === QUOTE) {
+      index = skipString(body, index);
+      continue;
+    }
+    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth += 1;
+    else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      depth -= 1;
+      if (depth === 0) return index + 1;
+    }
+    index += 1;
+  }
+  return index;
+}

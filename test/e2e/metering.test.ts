@@ -76,6 +76,47 @@ describe('metering', () => {
     assert.equal(response.headers.get('x-switchyard-cost-usd'), (expected / 1_000_000).toFixed(6));
   });
 
+  it('puts the cost in the usage of the answer, in each protocol\'s usage object', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    const { data, response } = await client.chat.completions.create({ model: 'chain', messages: [{ role: 'user', content: 'hello [[tokens: 20]]' }] }).withResponse();
+    assert.equal((data.usage as unknown as { cost_usd: number }).cost_usd, Number(response.headers.get('x-switchyard-cost-usd')));
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: 'x', maxRetries: 0 });
+    const { data: message, response: raw } = await anthropic.messages.create({ model: 'chain', max_tokens: 100, messages: [{ role: 'user', content: 'hi [[tokens: 12]]' }] }).withResponse();
+    const cost = (message.usage as unknown as { cost_usd: number }).cost_usd;
+    assert.ok(cost > 0);
+    assert.equal(cost, Number(raw.headers.get('x-switchyard-cost-usd')));
+  });
+
+  it('asks the provider for stream usage the caller did not ask for, meters it, and hides it from the caller', async () => {
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-trace-id': 'hidden-usage' },
+      body: JSON.stringify({ model: 'chain', stream: true, messages: [{ role: 'user', content: 'story [[tokens: 37]]' }] }),
+    });
+    const text = await response.text();
+    assert.ok(text.endsWith('data: [DONE]\n\n'), text.slice(-200));
+    assert.doesNotMatch(text, /"usage"/, 'no usage chunk and no "usage":null in the chunks');
+    assert.doesNotMatch(text, /"choices":\[\]/);
+    let task;
+    for (let waited = 0; waited < 50 && task === undefined; waited += 1) {
+      task = (await store.tasks({ trace_id: 'hidden-usage' })).at(0);
+      if (task === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(task !== undefined, 'the stream was recorded');
+    assert.equal(task.output_tokens, 37, 'the provider\'s exact usage, not an estimate from characters');
+  });
+
+  it('adds the cost to the usage chunk of a caller that asked for it', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    const stream = await client.chat.completions.create({ model: 'chain', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'story [[tokens: 25]]' }] });
+    let usage: (OpenAI.CompletionUsage & { cost_usd?: number }) | undefined;
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+    assert.ok(usage !== undefined);
+    const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+    const expected = micros(usage.prompt_tokens - cached, 5) + micros(cached, 0.5) + micros(usage.completion_tokens, 30);
+    assert.equal(usage.cost_usd, Number((expected / 1_000_000).toFixed(6)));
+  });
+
   it('records every attempt of a fallback, each with its own cost, and all rows under concurrency', async () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 });
     const anthropic = new Anthropic({ baseURL: server.url, apiKey: 'x', maxRetries: 0 });
