@@ -39,6 +39,16 @@ export const ERROR_CATALOGUE = {
   shutting_down: { status: 503, kind: 'unavailable' },
   no_deployment_available: { status: 503, kind: 'unavailable' },
   internal_error: { status: 500, kind: 'server_error' },
+  // Virtual keys and the admin API (src/keys, src/admin).
+  invalid_api_key: { status: 401, kind: 'authentication' },
+  admin_disabled: { status: 404, kind: 'not_found' },
+  admin_unauthorized: { status: 401, kind: 'authentication' },
+  admin_forbidden: { status: 403, kind: 'permission' },
+  team_not_found: { status: 404, kind: 'not_found' },
+  key_not_found: { status: 404, kind: 'not_found' },
+  team_name_taken: { status: 409, kind: 'invalid_request' },
+  team_has_keys: { status: 409, kind: 'invalid_request' },
+  budget_status_unavailable: { status: 501, kind: 'unavailable' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,33 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { pendingLedgerMigrations, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
+import type Database from 'better-sqlite3';
 import { ledgerQueries, insertSql } from './queries.js';
 import { LEDGER_COLUMNS, ledgerRowValues, type LedgerRecord } from './record.js';
 import type { SqlParam, SqlRunner } from './sql.js';
+import { openMigratedSqliteDatabase, type SqliteLedgerOptions } from './sqlite-database.js';
 import type { LedgerStore } from './store.js';
 
-export interface SqliteLedgerOptions {
-  /** How long a write waits for another connection's lock before failing; default 5,000 ms. */
-  busyTimeoutMs?: number;
-}
+export type { SqliteLedgerOptions } from './sqlite-database.js';
 
 /** Rows per INSERT statement; statements are prepared once per row count and reused. */
 const ROWS_PER_STATEMENT = 100;
 const COLUMN_NAMES = LEDGER_COLUMNS.map((column) => column.name);
-
-function migrate(db: Database.Database): void {
-  db.exec(SCHEMA_MIGRATIONS_DDL.sqlite);
-  // IMMEDIATE takes the write lock first, so two processes opening one file migrate in turn.
-  db.transaction(() => {
-    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
-    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-    for (const migration of pendingLedgerMigrations('sqlite', row.version ?? 0)) {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, Date.now());
-    }
-  }).immediate();
-}
 
 /**
  * The embedded ledger. WAL with synchronous=NORMAL: a committed batch survives the process being
@@ -36,17 +18,7 @@ function migrate(db: Database.Database): void {
  * short by the writer's batches.
  */
 export function openSqliteLedgerStore(path: string, options: SqliteLedgerOptions = {}): LedgerStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    migrate(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const db = openMigratedSqliteDatabase(path, options);
 
   const statements = new Map<number, Database.Statement>();
   const insertStatement = (rows: number): Database.Statement => {
