@@ -41,9 +41,9 @@ export interface CanonicalRequest {
   stream: boolean;
   /** Chat asks for usage in streams explicitly; every other protocol always sends it. */
   streamIncludeUsage?: boolean;
-  /** Number of choices; only OpenAI Chat can produce more than one. */
+  /** Number of choices (Chat `n`, Gemini `candidateCount`). */
   n?: number;
-  /** Token log probabilities; only OpenAI protocols express them. */
+  /** Token log probabilities (OpenAI `logprobs`/`top_logprobs`, Gemini `responseLogprobs`/`logprobs`). */
   logprobs?: { topLogprobs?: number };
   /** End-user id or free-form metadata, where the target protocol has a field for it. */
   user?: string;
@@ -205,11 +205,38 @@ export interface CanonicalResponse {
   /** The model that served, as the provider named it. */
   model: string;
   created: number;
+  /** `content`, `finishReason`, `stopSequence` and `logprobs` are those of choice 0. */
   content: AssistantContentPart[];
   finishReason: FinishReason;
   /** The matched stop sequence, where the provider reports it. */
   stopSequence?: string;
+  /** Log probabilities of the text tokens in `content`, in order, when the request asked for them. */
+  logprobs?: TokenLogprob[];
+  /**
+   * Choices 1 and later, when the request asked for several (`n`, Gemini `candidateCount`). Only
+   * protocols that can answer with several choices write them; every other encoder reads choice 0.
+   */
+  additionalChoices?: CanonicalChoice[];
+  /** Usage of the whole response, every choice included. */
   usage: CanonicalUsage;
+}
+
+/** One alternative answer beyond the first. */
+export interface CanonicalChoice {
+  /** 1, 2, …: the position the provider gave it. */
+  index: number;
+  content: AssistantContentPart[];
+  finishReason: FinishReason;
+  stopSequence?: string;
+  logprobs?: TokenLogprob[];
+}
+
+/** One generated token with its log probability and the most likely tokens at that position. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  /** The alternatives the provider reported, most likely first (may include the chosen token). */
+  top: Array<{ token: string; logprob: number }>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -220,14 +247,17 @@ export interface CanonicalResponse {
  * A stream is a sequence of parts. Content comes in blocks numbered from 0 in the order they start;
  * each block is a `*-start`, any number of deltas and an `*-end`. Blocks may interleave (OpenAI
  * parallel tool calls can), encoders that need one open block at a time close the open one first.
+ * With several choices (n > 1) block numbers stay unique across choices, and the part that opens a
+ * block (its `*-start`, or a refusal's first delta) names its `choice`; absent means choice 0.
  */
 export type StreamPart =
   | { type: 'response-start'; id: string; model: string; created: number; usage?: Partial<CanonicalUsage> }
-  | { type: 'text-start'; block: number; thoughtSignature?: string }
-  | { type: 'text-delta'; block: number; text: string }
+  | { type: 'text-start'; block: number; thoughtSignature?: string; choice?: number }
+  /** `logprobs`: the tokens of this delta, when the request asked for them. */
+  | { type: 'text-delta'; block: number; text: string; logprobs?: TokenLogprob[] }
   | { type: 'text-end'; block: number; thoughtSignature?: string }
-  | { type: 'refusal-delta'; block: number; text: string }
-  | { type: 'reasoning-start'; block: number; origin: ProviderOrigin; itemId?: string }
+  | { type: 'refusal-delta'; block: number; text: string; choice?: number }
+  | { type: 'reasoning-start'; block: number; origin: ProviderOrigin; itemId?: string; choice?: number }
   | { type: 'reasoning-delta'; block: number; text: string }
   | {
       type: 'reasoning-end';
@@ -236,12 +266,22 @@ export type StreamPart =
       redactedData?: string;
       encryptedContent?: string;
     }
-  | { type: 'tool-call-start'; block: number; id: string; name: string; thoughtSignature?: string }
+  | { type: 'tool-call-start'; block: number; id: string; name: string; thoughtSignature?: string; choice?: number }
   | { type: 'tool-call-delta'; block: number; argumentsDelta: string }
   | { type: 'tool-call-end'; block: number }
   /** A usage snapshot: cumulative, the latest one wins. */
   | { type: 'usage'; usage: Partial<CanonicalUsage> }
-  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string; usage?: Partial<CanonicalUsage> }
+  /**
+   * The end of the stream. `finishReason` is choice 0's; with several choices the others' reasons
+   * come in `additionalChoices`, so a stream still has exactly one finish.
+   */
+  | {
+      type: 'finish';
+      finishReason: FinishReason;
+      stopSequence?: string;
+      usage?: Partial<CanonicalUsage>;
+      additionalChoices?: Array<{ index: number; finishReason: FinishReason }>;
+    }
   /** The provider failed after the stream began. */
   | { type: 'error'; error: StreamErrorInfo };
 

@@ -5,7 +5,7 @@ import { DEFAULT_AZURE_API_VERSION, PROVIDER_PROFILES, type ProviderKind } from 
 import { buildPriceCatalog, type PricingOverrides } from '../pricing/index.js';
 import { compileExpression, ExpressionError } from '../routing/expression.js';
 import { configFileSchema, type ConfigFile, type RetryEntry, type RouteEntry } from './schema.js';
-import type { GatewayConfig, ModelConfig, ProviderConfig, RetryPolicy, RouteConfig, RuleConfig, TargetChoice, TargetRef, WeightedTarget } from './types.js';
+import type { GatewayConfig, GovernanceConfig, ModelConfig, ProviderConfig, RetryPolicy, RouteConfig, RuleConfig, TargetChoice, TargetRef, WeightedTarget } from './types.js';
 
 /** One problem in a config file, located by its path and line. */
 export interface ConfigIssue {
@@ -164,6 +164,7 @@ function buildConfig(
     models,
     routes,
     ledger: Object.freeze({ enabled: file.ledger.enabled, url: file.ledger.url, windowMs: file.ledger.window_ms }),
+    governance: governanceConfig(file.governance, env),
     prices: buildPriceCatalog(priceOverrides(file, models)),
     routing: Object.freeze({
       breaker: {
@@ -384,4 +385,20 @@ function findKeyNode(document: Document, path: Array<string | number>): unknown 
     }
   }
   return undefined;
+}
+
+function governanceConfig(entry: ConfigFile['governance'], env: Record<string, string | undefined>): GovernanceConfig {
+  const fromEnv = env.SWITCHYARD_ADMIN_KEY;
+  return Object.freeze({
+    adminKey: entry.admin_key ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv),
+    redisUrl: entry.redis_url,
+    redisKeyPrefix: entry.redis_key_prefix,
+    onRedisUnavailable: { rateLimits: entry.on_redis_unavailable.rate_limits, budgets: entry.on_redis_unavailable.budgets },
+    estimatedOutputTokens: entry.estimated_output_tokens,
+    taskTtlMs: entry.task_ttl_ms,
+    alerts: {
+      webhooks: entry.alerts.webhooks.map((hook) => ({ url: hook.url, format: hook.format, events: hook.events })),
+      spendJump: { factor: entry.alerts.spend_jump.factor, minUsd: entry.alerts.spend_jump.min_usd },
+    },
+  });
 }

@@ -145,6 +145,39 @@ const routingSchema = z.strictObject({
   session_ttl_ms: positiveMs.default(3_600_000),
 });
 
+const failurePolicy = z.enum(['fail-open', 'fail-closed']);
+
+const webhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** `slack` posts `{text}` (Slack, Mattermost, Teams incoming webhooks); `json` posts the event itself. */
+  format: z.enum(['json', 'slack']).default('json'),
+  /** Which events go to this hook; all when absent. */
+  events: z.array(z.enum(['budget_threshold', 'budget_exhausted', 'breaker_opened', 'spend_jump'])).optional(),
+});
+
+const governanceSchema = z.strictObject({
+  /** The admin API's secret (≥ 16 characters); /admin is off without it. Default: $SWITCHYARD_ADMIN_KEY. */
+  admin_key: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Shared counters for many replicas (`redis://…`); in-process counters without it. `serve --redis` overrides. */
+  redis_url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  redis_key_prefix: nonEmpty.default('switchyard:'),
+  /** What a request meets when Redis does not answer. */
+  on_redis_unavailable: z
+    .strictObject({ rate_limits: failurePolicy.default('fail-open'), budgets: failurePolicy.default('fail-closed') })
+    .prefault({}),
+  /** Output tokens reserved for a request that sets no cap, in the pre-charge estimate. */
+  estimated_output_tokens: z.number().int().min(0).default(1024),
+  /** How long a task's (trace's) counters live after its last turn. */
+  task_ttl_ms: positiveMs.default(86_400_000),
+  alerts: z
+    .strictObject({
+      webhooks: z.array(webhookSchema).default([]),
+      /** Alert when an hour's spend is at least `factor` × the previous hour's and at least `min_usd`. */
+      spend_jump: z.strictObject({ factor: z.number().gt(1).default(3), min_usd: z.number().min(0).default(1) }).prefault({}),
+    })
+    .prefault({}),
+});
+
 export const configFileSchema = z.strictObject({
   server: serverSchema.prefault({}),
   providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names use a-z, 0-9, - and _'), providerSchema),
@@ -161,6 +194,8 @@ export const configFileSchema = z.strictObject({
       window_ms: z.number().int().min(1).max(200).default(100),
     })
     .prefault({}),
+  /** Virtual keys, rate limits, budgets and alerts (src/governance/README.md). */
+  governance: governanceSchema.prefault({}),
   /** Price catalog overrides and additions, keyed `provider/model`, `family/model` or a model name (src/pricing/README.md). */
   pricing: pricingOverridesSchema.default({}),
 });

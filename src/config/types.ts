@@ -13,6 +13,7 @@ export interface GatewayConfig {
   readonly routes: ReadonlyMap<string, RouteConfig>;
   readonly routing: RoutingConfig;
   readonly ledger: { enabled: boolean; url: string; windowMs: number };
+  readonly governance: GovernanceConfig;
   /** The shipped price catalog with the config's overrides (and models' `price:`) applied. */
   readonly prices: PriceCatalog;
 }
@@ -137,4 +138,24 @@ export interface TargetRef {
 
 export interface WeightedTarget extends TargetRef {
   weight: number;
+}
+
+export type FailurePolicy = 'fail-open' | 'fail-closed';
+
+export interface WebhookConfig {
+  url: string;
+  format: 'json' | 'slack';
+  events: readonly AlertEventKind[] | undefined;
+}
+
+export type AlertEventKind = 'budget_threshold' | 'budget_exhausted' | 'breaker_opened' | 'spend_jump';
+
+export interface GovernanceConfig {
+  adminKey: string | undefined;
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  onRedisUnavailable: { rateLimits: FailurePolicy; budgets: FailurePolicy };
+  estimatedOutputTokens: number;
+  taskTtlMs: number;
+  alerts: { webhooks: readonly WebhookConfig[]; spendJump: { factor: number; minUsd: number } };
 }

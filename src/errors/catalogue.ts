@@ -49,6 +49,12 @@ export const ERROR_CATALOGUE = {
   team_name_taken: { status: 409, kind: 'invalid_request' },
   team_has_keys: { status: 409, kind: 'invalid_request' },
   budget_status_unavailable: { status: 501, kind: 'unavailable' },
+  // Governance on model calls (src/governance).
+  model_not_allowed: { status: 403, kind: 'permission' },
+  rate_limited: { status: 429, kind: 'rate_limit' },
+  budget_exceeded: { status: 429, kind: 'rate_limit' },
+  task_budget_exceeded: { status: 429, kind: 'rate_limit' },
+  counter_store_unavailable: { status: 503, kind: 'unavailable' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -63,7 +69,10 @@ export class GatewayError extends Error {
   /** Seconds the caller should wait before retrying, passed on as Retry-After. */
   readonly retryAfter: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { param?: string; retryAfter?: string; cause?: unknown } = {}) {
+  /** Extra response headers (e.g. x-ratelimit-*). */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { param?: string; retryAfter?: string; cause?: unknown; headers?: Record<string, string> } = {}) {
     super(message, { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
@@ -71,6 +80,7 @@ export class GatewayError extends Error {
     this.kind = ERROR_CATALOGUE[code].kind;
     this.param = options.param;
     this.retryAfter = options.retryAfter;
+    this.headers = options.headers;
   }
 }
 

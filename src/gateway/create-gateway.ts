@@ -172,7 +172,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     const gatewayError = error instanceof GatewayError ? error : new GatewayError('internal_error', `Internal error (request ${requestId}).`, { cause: error });
     if (gatewayError.code === 'internal_error') logger.error({ request_id: requestId, err: error }, 'internal error');
     const encoded = CODECS[protocol].encodeError(toRenderable(gatewayError), requestId);
-    return jsonResponse(encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': requestId });
+    return jsonResponse(encoded.status, encoded.body, { ...gatewayError.headers, ...encoded.headers, 'x-request-id': requestId });
   }
 
   function logRequest(scope: RequestScope, request: GatewayRequest, status: number, stream?: { outcome: StreamOutcome; firstByteAt: number | undefined; error: Error | undefined }): void {

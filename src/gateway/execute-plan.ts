@@ -30,6 +30,9 @@ export interface ExecutionContext {
   /** Records every attempt on the ledger; undefined when metering is off. */
   meter: Meter | undefined;
   requestId: string;
+  /** Who is calling (virtual key and team), for the ledger. */
+  keyId?: string | undefined;
+  teamId?: string | undefined;
   /** The caller's signal. */
   signal: AbortSignal;
   /** performance.now() at the request's arrival. */
@@ -38,6 +41,19 @@ export interface ExecutionContext {
   onFirstByte(): void;
   /** The served response's stream ended (streams only), with the usage it reported or an estimate. */
   onStreamEnd(outcome: StreamOutcome, error: Error | undefined, turn: ServedTurn): void;
+  /**
+   * Once, when the request's spend is final: after the answer (or the last failure) for a
+   * non-streaming request, when the stream ends for a streaming one. Every attempt counts.
+   */
+  onSettled?(spent: RequestSpend): void;
+}
+
+/** What a request spent over all its attempts. */
+export interface RequestSpend {
+  /** Micro-dollars; null when some attempt's price is unknown (or metering is off). */
+  micros: number | null;
+  /** Input + output tokens, estimated where the provider reported none. */
+  tokens: number;
 }
 
 /** What the serving attempt spent, for the session's trace. */
@@ -75,6 +91,13 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
   /** Cost of every attempt so far, micro-dollars; null once any price is unknown. */
   let spentMicros: number | null = 0;
   let servedTurn: ServedTurn | undefined;
+  let spentTokens = 0;
+  let settled = false;
+  const settleSpend = (): void => {
+    if (settled) return;
+    settled = true;
+    context.onSettled?.({ micros: context.meter === undefined ? null : spentMicros, tokens: spentTokens });
+  };
 
   const finish = (response: GatewayResponse, served: Candidate | undefined): ExecutionResult => {
     if (context.meter !== undefined && spentMicros !== null && Buffer.isBuffer(response.body)) {
@@ -86,20 +109,25 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     if (plan.rule !== undefined) response.headers['x-switchyard-rule'] = plan.rule;
     if (served !== undefined) response.headers['x-switchyard-model'] = served.target.modelId;
     if (fallbackReasons.length > 0) response.headers['x-switchyard-fallback-reason'] = fallbackReasons.join('; ').replace(/[^\x20-\x7e]/g, '?');
+    if (Buffer.isBuffer(response.body)) settleSpend();
     return { response, served, attempts, fallbackReasons, turn: servedTurn };
   };
 
   /** One ledger record per attempt; the cost adds to the request's total. */
   const record = (candidate: Candidate, facts: Pick<AttemptFacts, 'time' | 'attempt' | 'status' | 'failure' | 'fallbackReason' | 'ttftMs' | 'latencyMs'>, usage: CanonicalUsage | undefined, estimated = false): void => {
+    const charged = usage ?? { ...emptyUsage(), inputTokens: context.profile.inputTokens };
+    // Counted as the ledger charges them: a failed attempt's prompt as estimated input.
+    spentTokens += charged.inputTokens + charged.outputTokens;
     if (context.meter === undefined) return;
     const provider = config.providers.get(candidate.target.provider)!;
-    const charged = usage ?? { ...emptyUsage(), inputTokens: context.profile.inputTokens };
     const cost = context.meter.record({
       ...facts,
       requestId: context.requestId,
       traceId: context.caller.request.headers['x-switchyard-trace-id'],
       sessionId: context.profile.session === '' ? undefined : context.profile.session,
       taskType: context.profile.task,
+      keyId: context.keyId,
+      teamId: context.teamId,
       route: plan.route,
       rule: plan.rule,
       provider: { name: provider.name, kind: provider.kind },
@@ -160,6 +188,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
         const failure = outcome === 'completed' ? undefined : outcome === 'client_closed' ? 'cancelled' : error instanceof GatewayError ? classifyGatewayError(error) : 'bad_response';
         record(candidate, { ...base, status: 200, failure, ttftMs: ttft, latencyMs: performance.now() - began }, usage, estimated);
         context.onStreamEnd(outcome, error, { usage, toolCalls: tally.toolCalls });
+        settleSpend();
       },
     }).then(
       (outcome) => {

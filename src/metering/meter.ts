@@ -22,6 +22,9 @@ export interface AttemptFacts {
   traceId: string | undefined;
   sessionId: string | undefined;
   taskType: string | undefined;
+  /** The virtual key and its team, when the caller presented one. */
+  keyId?: string | undefined;
+  teamId?: string | undefined;
   route: string | undefined;
   rule: string | undefined;
   provider: { name: string; kind: ProviderKind };
@@ -71,8 +74,8 @@ export class Meter {
       trace_id: facts.traceId ?? null,
       session_id: facts.sessionId ?? null,
       task_type: facts.taskType === undefined || facts.taskType === '' ? null : facts.taskType,
-      key_id: null,
-      team_id: null,
+      key_id: facts.keyId ?? null,
+      team_id: facts.teamId ?? null,
       route: facts.route ?? null,
       rule: facts.rule ?? null,
       provider: facts.provider.name,

@@ -1,6 +1,7 @@
 import type { ProviderConfig } from '../config/types.js';
 import { GatewayError } from '../errors/catalogue.js';
-import { DEFAULT_ANTHROPIC_VERSION, PROVIDER_PROFILES } from './kinds.js';
+import { withUserRoleDefaults } from './content-roles.js';
+import { DEFAULT_ANTHROPIC_VERSION, PROVIDER_PROFILES, type ProviderProfile } from './kinds.js';
 
 export interface ProviderEndpoint {
   /** Path and query below the provider's base URL. */
@@ -44,6 +45,15 @@ export function providerEndpoint(
     if (beta !== undefined) headers['anthropic-beta'] = beta;
   }
   return { path: providerPath(provider, profile.urlScheme, upstreamModel, stream), headers };
+}
+
+/**
+ * A body relayed from a client that speaks the provider's protocol, kept byte for byte except where
+ * this provider refuses what the protocol's reference server accepts (Vertex: contents without a role).
+ */
+export function relayedBody(provider: ProviderConfig, body: Buffer): Buffer {
+  const profile: ProviderProfile = PROVIDER_PROFILES[provider.kind];
+  return profile.requiresContentRoles === true ? withUserRoleDefaults(body) : body;
 }
 
 function providerPath(provider: ProviderConfig, scheme: (typeof PROVIDER_PROFILES)[keyof typeof PROVIDER_PROFILES]['urlScheme'], model: string, stream: boolean): string {

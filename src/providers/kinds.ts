@@ -19,6 +19,11 @@ export interface ProviderProfile {
    * Vertex AI's project/location paths.
    */
   urlScheme: 'openai' | 'azure-deployment' | 'anthropic' | 'gemini' | 'vertex';
+  /**
+   * Refuses a Gemini `contents[]` entry without a role, which the Gemini API reads as "user"
+   * (Vertex AI): bodies relayed from Gemini clients get the role written in (content-roles.ts).
+   */
+  requiresContentRoles?: boolean;
 }
 
 export const PROVIDER_PROFILES = {
@@ -83,7 +88,7 @@ export const PROVIDER_PROFILES = {
     urlScheme: 'gemini',
   },
   /** Vertex AI takes an OAuth access token (e.g. `gcloud auth print-access-token`), not an API key. */
-  'vertex-gemini': { protocol: 'gemini', apiKeyEnv: 'VERTEX_ACCESS_TOKEN', requiresKey: true, auth: 'bearer', urlScheme: 'vertex' },
+  'vertex-gemini': { protocol: 'gemini', apiKeyEnv: 'VERTEX_ACCESS_TOKEN', requiresKey: true, auth: 'bearer', urlScheme: 'vertex', requiresContentRoles: true },
 } as const satisfies Record<string, ProviderProfile>;
 
 export type ProviderKind = keyof typeof PROVIDER_PROFILES;

@@ -104,6 +104,18 @@ describe('served by Gemini: official SDKs through the gateway to Gemini and Vert
       assert.equal(lastSent().bodyText, body);
     });
 
+    it('a body valid on AI Studio (contents without role) reaches Vertex AI with only the role written in', async () => {
+      const body = '{"contents":[{"parts":[{"text":"Hi [[reply: ok]]"}]}], "generationConfig": {"temperature": 0.2}}';
+      const response = await fetch(`${harness.server.url}/v1beta/models/vertex:generateContent`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': 'client-key' }, body,
+      });
+      assert.equal(response.status, 200, await response.clone().text());
+      assert.equal(((await response.json()) as { candidates: Array<{ content: Content }> }).candidates[0]?.content.parts?.[0]?.text, 'ok');
+      const sent = lastSent();
+      assert.equal(sent.path, `/vertex/v1/projects/acme-project/locations/us-central1/publishers/google/models/${MODEL}:generateContent`);
+      assert.equal(sent.bodyText, body.replace('[{"parts"', '[{"role":"user","parts"'), 'Vertex requires the role AI Studio assumes; nothing else changes');
+    });
+
     it('generateContentStream streams the same text, the finish and usage last', async () => {
       const params = { model: 'gemini', contents: 'Explain tides [[tokens: 60]]' };
       const whole = await google.models.generateContent(params);
@@ -191,6 +203,49 @@ describe('served by Gemini: official SDKs through the gateway to Gemini and Vert
       assert.equal(text, whole.choices[0]?.message.content);
       assert.equal(finish, 'stop');
       assert.deepEqual(usage, whole.usage);
+    });
+
+    it('chat.completions n: 2 is one Gemini request for two candidates, answered as two choices', async () => {
+      const messages = [{ role: 'user' as const, content: 'Name a river [[tokens: 30]]' }];
+      const completion = await openai.chat.completions.create({ model: 'gemini', messages, n: 2 });
+      assert.equal((lastSent().json as { generationConfig: { candidateCount: number } }).generationConfig.candidateCount, 2);
+      assert.deepEqual(completion.choices.map((choice) => choice.index), [0, 1]);
+      for (const choice of completion.choices) {
+        assert.ok((choice.message.content ?? '').length > 0, `choice ${choice.index} has text`);
+        assert.equal(choice.finish_reason, 'stop');
+      }
+
+      const stream = await openai.chat.completions.create({ model: 'gemini', messages, n: 2, stream: true });
+      const texts = ['', ''];
+      const finishes: Array<string | null | undefined> = [undefined, undefined];
+      for await (const chunk of stream) {
+        for (const choice of chunk.choices) {
+          texts[choice.index] += choice.delta.content ?? '';
+          finishes[choice.index] ??= choice.finish_reason;
+        }
+      }
+      assert.deepEqual(texts, completion.choices.map((choice) => choice.message.content), 'each streamed choice has the text of the same choice unstreamed');
+      assert.deepEqual(finishes, ['stop', 'stop']);
+    });
+
+    it('chat.completions logprobs come back from Gemini logprobsResult, streamed or not', async () => {
+      const messages = [{ role: 'user' as const, content: 'Hi [[reply: two words]]' }];
+      const completion = await openai.chat.completions.create({ model: 'gemini', messages, logprobs: true, top_logprobs: 2 });
+      const config = (lastSent().json as { generationConfig: { responseLogprobs: boolean; logprobs: number } }).generationConfig;
+      assert.equal(config.responseLogprobs, true);
+      assert.equal(config.logprobs, 2);
+      const entries = completion.choices[0]?.logprobs?.content ?? [];
+      assert.equal(entries.map((entry) => entry.token).join(''), 'two words');
+      for (const entry of entries) {
+        assert.ok(entry.logprob <= 0);
+        assert.deepEqual(entry.bytes, [...Buffer.from(entry.token, 'utf8')]);
+        assert.equal(entry.top_logprobs.length, 2);
+      }
+
+      const stream = await openai.chat.completions.create({ model: 'gemini', messages, logprobs: true, top_logprobs: 2, stream: true });
+      let streamed = '';
+      for await (const chunk of stream) for (const entry of chunk.choices[0]?.logprobs?.content ?? []) streamed += entry.token;
+      assert.equal(streamed, 'two words');
     });
 
     it('chat.completions tools: a tool call (finish tool_calls), then the result answered in text', async () => {
@@ -291,31 +346,6 @@ describe('served by Gemini: official SDKs through the gateway to Gemini and Vert
   });
 
   describe('gaps in the gateway (expected behaviour, not yet delivered)', () => {
-    it('openai n: 2 served by Gemini returns both candidates as two choices', {
-      todo: 'gateway: n=2 is sent to Gemini as generationConfig.candidateCount 2 (both candidates are generated and billed), but only candidates[0] is read back, so the client gets 1 choice',
-    }, async () => {
-      const completion = await openai.chat.completions.create({ model: 'gemini', messages: [{ role: 'user', content: 'Name a river' }], n: 2 });
-      assert.equal((lastSent().json as { generationConfig: { candidateCount: number } }).generationConfig.candidateCount, 2);
-      assert.deepEqual(completion.choices.map((choice) => choice.index), [0, 1]);
-    });
-
-    it('openai logprobs served by Gemini come back from logprobsResult', {
-      todo: 'gateway: logprobs/top_logprobs are sent as responseLogprobs/logprobs and Gemini answers with logprobsResult, but the client gets choices[0].logprobs null',
-    }, async () => {
-      const completion = await openai.chat.completions.create({ model: 'gemini', messages: [{ role: 'user', content: 'Hi [[reply: two words]]' }], logprobs: true, top_logprobs: 2 });
-      assert.equal((lastSent().json as { generationConfig: { responseLogprobs: boolean } }).generationConfig.responseLogprobs, true);
-      assert.ok((completion.choices[0]?.logprobs?.content?.length ?? 0) > 0);
-    });
-
-    it('a Gemini request valid on AI Studio (contents without role) is served by the Vertex deployment', {
-      todo: 'gateway: Gemini clients are passed through to Vertex byte for byte, but Vertex requires contents[].role where AI Studio defaults it to "user", so the request gets Vertex\'s 400 "Please use a valid role: user, model."',
-    }, async () => {
-      const response = await fetch(`${harness.server.url}/v1beta/models/vertex:generateContent`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': 'client-key' }, body: '{"contents":[{"parts":[{"text":"Hi [[reply: ok]]"}]}]}',
-      });
-      assert.equal(response.status, 200, await response.clone().text());
-    });
-
     it('a Gemini client naming a provider/model deployment gets an answer or an error in Google\'s shape', async () => {
       const outcome = await google.models.generateContent({ model: `google/${MODEL}`, contents: 'Hi [[reply: ok]]' }).then((result) => result.text, (caught: unknown) => caught);
       if (typeof outcome === 'string') return assert.equal(outcome, 'ok');

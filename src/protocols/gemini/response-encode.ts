@@ -1,5 +1,6 @@
 /**
- * Canonical response → Gemini GenerateContentResponse (one candidate).
+ * Canonical response → Gemini GenerateContentResponse: one candidate per choice (choice 0, then any
+ * `additionalChoices` with their `index`).
  *
  * - text → `{text, thoughtSignature?}`; reasoning → `{text, thought: true}` (its signature only when
  *   Gemini made it; another provider's redacted or encrypted reasoning has no readable text and is left out);
@@ -9,12 +10,12 @@
  *   the finish is already MAX_TOKENS, the finish becomes MALFORMED_FUNCTION_CALL (PROTOCOLS.md trap 2);
  * - usage: `candidatesTokenCount` = output − reasoning, `thoughtsTokenCount` = reasoning.
  */
-import type { AssistantContentPart, CanonicalResponse } from '../../canonical/types.js';
+import type { AssistantContentPart, CanonicalResponse, FinishReason } from '../../canonical/types.js';
 import type { EncodeContext } from '../codec.js';
 import { compact, isObject } from './fields.js';
 import { toGeminiFinishReason } from './finish-reason.js';
 import { encodeGeminiUsage } from './usage.js';
-import type { GeminiFinishReason, GeminiFunctionCall, GeminiPart, GeminiResponseBody } from './wire-types.js';
+import type { GeminiCandidate, GeminiFinishReason, GeminiFunctionCall, GeminiPart, GeminiResponseBody } from './wire-types.js';
 
 /** Arguments as an object, or undefined when they are not a JSON object (empty text is `{}`). */
 export function argumentsObject(text: string): Record<string, unknown> | undefined {
@@ -51,20 +52,25 @@ export function encodeResponsePart(part: AssistantContentPart): { part?: GeminiP
 }
 
 export function encodeGeminiResponse(response: CanonicalResponse, context: EncodeContext): GeminiResponseBody {
-  const parts: GeminiPart[] = [];
-  let malformed = false;
-  for (const item of response.content) {
-    const encoded = encodeResponsePart(item);
-    if (encoded.part !== undefined) parts.push(encoded.part);
-    if (encoded.malformed === true) malformed = true;
-  }
-  let finishReason: GeminiFinishReason = toGeminiFinishReason(response.finishReason);
-  if (malformed && finishReason !== 'MAX_TOKENS') finishReason = 'MALFORMED_FUNCTION_CALL';
+  const others = (response.additionalChoices ?? []).map((choice) => encodeCandidate(choice.content, choice.finishReason, choice.index));
   return {
-    candidates: [{ content: { role: 'model', parts }, finishReason, index: 0 }],
+    candidates: [encodeCandidate(response.content, response.finishReason, 0), ...others],
     usageMetadata: encodeGeminiUsage(response.usage),
     modelVersion: context.model,
     responseId: response.id,
     createTime: new Date(response.created * 1000).toISOString(),
   };
+}
+
+function encodeCandidate(content: readonly AssistantContentPart[], canonicalReason: FinishReason, index: number): GeminiCandidate {
+  const parts: GeminiPart[] = [];
+  let malformed = false;
+  for (const item of content) {
+    const encoded = encodeResponsePart(item);
+    if (encoded.part !== undefined) parts.push(encoded.part);
+    if (encoded.malformed === true) malformed = true;
+  }
+  let finishReason: GeminiFinishReason = toGeminiFinishReason(canonicalReason);
+  if (malformed && finishReason !== 'MAX_TOKENS') finishReason = 'MALFORMED_FUNCTION_CALL';
+  return { content: { role: 'model', parts }, finishReason, index };
 }

@@ -14,20 +14,25 @@
  * half-done: the finish becomes MAX_TOKENS (if that was the reason) or MALFORMED_FUNCTION_CALL. The
  * finish goes on a last chunk with an empty text part, as in [stream-tool-call.stream.sse].
  *
+ * Several choices (a client's `candidateCount` > 1, read from a Gemini provider and written back as a
+ * JSON array): each block's parts go out as the candidate of its `choice`, with that `index`, and the
+ * last chunk holds every candidate's finish.
+ *
  * Errors after the stream began: Gemini documents no in-stream error event, so an `error` part becomes a
  * final chunk `{"error": {"code", "message", "status"}}` — the body of a Gemini error response, which
  * Google's SDKs raise as an API error when a chunk carries `error`.
  */
-import type { CanonicalUsage, StreamErrorInfo, StreamPart } from '../../canonical/types.js';
+import type { CanonicalUsage, FinishReason, StreamErrorInfo, StreamPart } from '../../canonical/types.js';
 import type { EncodeContext, StreamEncoder } from '../codec.js';
 import { geminiErrorObject } from './errors.js';
 import { compact } from './fields.js';
 import { toGeminiFinishReason } from './finish-reason.js';
 import { argumentsObject, encodeFunctionCallPart } from './response-encode.js';
 import { encodeGeminiUsage } from './usage.js';
-import type { GeminiFinishReason, GeminiPart, GeminiResponseBody } from './wire-types.js';
+import type { GeminiCandidate, GeminiFinishReason, GeminiPart, GeminiResponseBody } from './wire-types.js';
 
 interface OpenCall {
+  choice: number;
   id: string;
   name: string;
   thoughtSignature: string | undefined;
@@ -41,11 +46,14 @@ export class GeminiStreamEncoder implements StreamEncoder {
   private readonly textSignatures = new Map<number, string | undefined>();
   private readonly geminiReasoning = new Map<number, boolean>();
   private readonly calls = new Map<number, OpenCall>();
+  /** The choice of each block; blocks not listed belong to choice 0. */
+  private readonly choiceByBlock = new Map<number, number>();
   /** The call that holds the line: it goes out whole when it ends, and other blocks wait behind it. */
   private holdingCall: number | undefined;
   /** Parts of other blocks that arrived while a call held the line, replayed in order after it. */
   private pending: StreamPart[] = [];
-  private malformedCall = false;
+  /** Choices that had a call left out. */
+  private readonly malformedCalls = new Set<number>();
   private chunks = 0;
   private closed = false;
 
@@ -67,34 +75,36 @@ export class GeminiStreamEncoder implements StreamEncoder {
         if (part.usage !== undefined) this.mergeUsage(part.usage);
         return '';
       case 'text-start':
+        this.assignChoice(part.block, part.choice);
         this.textSignatures.set(part.block, part.thoughtSignature);
         return '';
       case 'text-delta': {
         const signature = this.textSignatures.get(part.block);
         if (part.text === '' && signature === undefined) return '';
         this.textSignatures.set(part.block, undefined);
-        return this.chunk([compact({ text: part.text, thoughtSignature: signature })]);
+        return this.chunk([compact({ text: part.text, thoughtSignature: signature })], this.choiceOf(part.block));
       }
       case 'text-end': {
         const signature = part.thoughtSignature ?? this.textSignatures.get(part.block);
         this.textSignatures.delete(part.block);
-        return signature === undefined ? '' : this.chunk([{ text: '', thoughtSignature: signature }]);
+        return signature === undefined ? '' : this.chunk([{ text: '', thoughtSignature: signature }], this.choiceOf(part.block));
       }
       case 'refusal-delta':
-        return this.chunk([{ text: part.text }]);
+        return this.chunk([{ text: part.text }], this.assignChoice(part.block, part.choice));
       case 'reasoning-start':
+        this.assignChoice(part.block, part.choice);
         this.geminiReasoning.set(part.block, part.origin === 'gemini');
         return '';
       case 'reasoning-delta':
-        return part.text === '' ? '' : this.chunk([{ text: part.text, thought: true }]);
+        return part.text === '' ? '' : this.chunk([{ text: part.text, thought: true }], this.choiceOf(part.block));
       case 'reasoning-end': {
         // Another provider's signature or encrypted reasoning means nothing to a Gemini client.
         const fromGemini = this.geminiReasoning.get(part.block) === true;
         this.geminiReasoning.delete(part.block);
-        return fromGemini && part.signature !== undefined ? this.chunk([{ text: '', thought: true, thoughtSignature: part.signature }]) : '';
+        return fromGemini && part.signature !== undefined ? this.chunk([{ text: '', thought: true, thoughtSignature: part.signature }], this.choiceOf(part.block)) : '';
       }
       case 'tool-call-start':
-        this.calls.set(part.block, { id: part.id, name: part.name, thoughtSignature: part.thoughtSignature, arguments: '' });
+        this.calls.set(part.block, { choice: this.assignChoice(part.block, part.choice), id: part.id, name: part.name, thoughtSignature: part.thoughtSignature, arguments: '' });
         this.holdingCall = part.block;
         return '';
       case 'tool-call-delta': {
@@ -111,7 +121,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
         this.mergeUsage(part.usage);
         return '';
       case 'finish':
-        return this.finish(part.finishReason, part.usage);
+        return this.finish([{ index: 0, finishReason: part.finishReason }, ...(part.additionalChoices ?? [])], part.usage);
       case 'error':
         return this.drain() + this.error(part.error);
     }
@@ -132,15 +142,24 @@ export class GeminiStreamEncoder implements StreamEncoder {
     let text = '';
     while (this.holdingCall !== undefined || this.pending.length > 0) {
       if (this.holdingCall !== undefined) {
+        this.malformedCalls.add(this.choiceOf(this.holdingCall));
         this.calls.delete(this.holdingCall);
         this.holdingCall = undefined;
-        this.malformedCall = true;
       }
       text += this.flushPending();
     }
-    if (this.calls.size > 0) this.malformedCall = true;
+    for (const call of this.calls.values()) this.malformedCalls.add(call.choice);
     this.calls.clear();
     return text;
+  }
+
+  private assignChoice(block: number, choice: number | undefined): number {
+    if (choice !== undefined && choice !== 0) this.choiceByBlock.set(block, choice);
+    return choice ?? this.choiceOf(block);
+  }
+
+  private choiceOf(block: number): number {
+    return this.choiceByBlock.get(block) ?? 0;
   }
 
   end(): string {
@@ -154,18 +173,22 @@ export class GeminiStreamEncoder implements StreamEncoder {
     if (call === undefined) return '';
     const args = argumentsObject(call.arguments);
     if (args === undefined) {
-      this.malformedCall = true;
+      this.malformedCalls.add(call.choice);
       return '';
     }
-    return this.chunk([encodeFunctionCallPart(call.id, call.name, args, call.thoughtSignature)]);
+    return this.chunk([encodeFunctionCallPart(call.id, call.name, args, call.thoughtSignature)], call.choice);
   }
 
-  private finish(reason: Parameters<typeof toGeminiFinishReason>[0], usage: Partial<CanonicalUsage> | undefined): string {
+  /** The last chunk: every choice's finish, each on an empty text part. */
+  private finish(choices: ReadonlyArray<{ index: number; finishReason: FinishReason }>, usage: Partial<CanonicalUsage> | undefined): string {
     if (usage !== undefined) this.mergeUsage(usage);
     const waiting = this.drain();
-    let finishReason: GeminiFinishReason = toGeminiFinishReason(reason);
-    if (this.malformedCall && finishReason !== 'MAX_TOKENS') finishReason = 'MALFORMED_FUNCTION_CALL';
-    const text = this.chunk([{ text: '' }], finishReason);
+    const candidates = choices.map(({ index, finishReason }): GeminiCandidate => {
+      let reason: GeminiFinishReason = toGeminiFinishReason(finishReason);
+      if (this.malformedCalls.has(index) && reason !== 'MAX_TOKENS') reason = 'MALFORMED_FUNCTION_CALL';
+      return { content: { role: 'model', parts: [{ text: '' }] }, finishReason: reason, index };
+    });
+    const text = this.response(candidates);
     this.closed = true;
     return waiting + text;
   }
@@ -179,12 +202,12 @@ export class GeminiStreamEncoder implements StreamEncoder {
     this.usage = { ...this.usage, ...usage };
   }
 
-  private chunk(parts: GeminiPart[], finishReason?: GeminiFinishReason): string {
-    const body: GeminiResponseBody = {
-      candidates: [{ content: { role: 'model', parts }, ...(finishReason !== undefined && { finishReason }), index: 0 }],
-      modelVersion: this.context.model,
-      responseId: this.responseId,
-    };
+  private chunk(parts: GeminiPart[], index: number): string {
+    return this.response([{ content: { role: 'model', parts }, index }]);
+  }
+
+  private response(candidates: GeminiCandidate[]): string {
+    const body: GeminiResponseBody = { candidates, modelVersion: this.context.model, responseId: this.responseId };
     if (this.usage !== undefined) body.usageMetadata = encodeGeminiUsage(this.usage);
     return this.frame(body);
   }

@@ -6,7 +6,9 @@
  *   `contents`, stable as the history grows, so prompt-cache prefixes stay identical across turns);
  *   a `functionResponse` takes the id of the call it answers: its own `id` when that names a call,
  *   else the oldest unanswered call of the same name in the latest model turn that has one.
- * - response / stream decode: `call_<responseId>_<n>` (unique per response).
+ * - response / stream decode: `call_<responseId>_<n>` (unique per response); the calls of candidates
+ *   after the first (`candidateCount` > 1) get `call_<responseId>_<candidate>_<n>`, so each choice
+ *   numbers its own calls and a streamed answer gets the same ids as a buffered one.
  * - encode: the canonical id is sent as `functionCall.id` / `functionResponse.id` (the API accepts
  *   client-set ids on replayed parts [conformance gemini/stream-tool-result.request.json]).
  *
@@ -23,6 +25,11 @@ export function positionalCallId(turn: number, part: number): string {
 export function responseCallIdScope(responseId: string | undefined): string {
   const cleaned = (responseId ?? '').replace(/[^A-Za-z0-9_-]/g, '');
   return cleaned.length > 0 ? cleaned : randomUUID().replace(/-/g, '').slice(0, 16);
+}
+
+/** The scope of one candidate's calls: the response's own for candidate 0. */
+export function choiceCallIdScope(scope: string, candidate: number): string {
+  return candidate === 0 ? scope : `${scope}_${candidate}`;
 }
 
 export function responseCallId(scope: string, index: number): string {

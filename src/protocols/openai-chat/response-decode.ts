@@ -6,9 +6,9 @@ import { FieldReader, describeValue, fail, isRecord } from '../shared/field-read
 const code = 'upstream_bad_response';
 
 /**
- * A Chat Completions response body into the canonical response. The canonical response has one
- * choice: choice 0 is taken (a request with n > 1 is refused before it reaches a provider of another
- * protocol). Content is ordered reasoning, text, refusal, tool calls, the order Chat implies.
+ * A Chat Completions response body into the canonical response. Only choice 0 is read: the only
+ * other client that can ask for several (Gemini `candidateCount`) is not given the others, and
+ * logprobs are not read either. Content is ordered reasoning, text, refusal, tool calls, the order Chat implies.
  * Reasoning from OpenAI-compatible servers (DeepSeek `reasoning_content`, vLLM/OpenRouter `reasoning`)
  * becomes a reasoning part with origin `openai`. A malformed body is `upstream_bad_response`.
  */

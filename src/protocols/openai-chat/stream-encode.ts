@@ -4,7 +4,8 @@ import { encodeOpenAIStreamError } from './errors.js';
 import { toChatFinishReason } from './finish-reason.js';
 import { chatCompletionId } from './response-encode.js';
 import { encodeChatUsage, mergeUsage } from './usage.js';
-import type { ChatDelta, ChatFinishReason } from './wire-types.js';
+import { encodeChatLogprobs } from './logprobs.js';
+import type { ChatDelta, ChatFinishReason, ChatLogprobs } from './wire-types.js';
 
 /**
  * Canonical stream parts into a Chat Completions stream, byte for byte the shape OpenAI sends
@@ -20,13 +21,22 @@ import type { ChatDelta, ChatFinishReason } from './wire-types.js';
  *   data: [DONE]
  *
  * Readable reasoning goes out as `delta.reasoning_content` (DeepSeek's convention; the OpenAI SDK
- * ignores the field). An error part becomes `data: {"error":{…}}` and ends the stream without
+ * ignores the field). With several choices (n > 1) each chunk carries one choice's `index`, each
+ * choice opens with its own role chunk and numbers its own tool calls, and the finish chunks of all
+ * choices come together at the end. Text deltas that carry token log probabilities send them in the
+ * chunk's `logprobs.content`, as OpenAI does. An error part becomes `data: {"error":{…}}` and ends the stream without
  * `[DONE]`: Chat has no error event, and this is what OpenAI-protocol servers send and the SDKs throw on.
  * Every chunk shares one id/created/model, serialised once (the prefix is reused for every chunk).
  */
 export class ChatStreamEncoder implements StreamEncoder {
   private prefix: string | undefined;
   private readonly toolIndexByBlock = new Map<number, number>();
+  /** Tool calls per choice, so each choice numbers its calls from 0. */
+  private readonly toolCalls = new Map<number, number>();
+  /** The choice of each block; blocks not listed belong to choice 0. */
+  private readonly choiceByBlock = new Map<number, number>();
+  /** Choices after 0 that have had their first (role) chunk. */
+  private readonly openedChoices = new Set<number>();
   private finishSent = false;
   private closed = false;
   private usage: Partial<CanonicalUsage> = {};
@@ -49,22 +59,24 @@ export class ChatStreamEncoder implements StreamEncoder {
         return this.header();
       case 'text-start':
       case 'reasoning-start':
-        return this.header();
+        return this.openChoice(this.assignChoice(part.block, part.choice));
       case 'text-delta':
-        return part.text === '' ? '' : this.chunk({ content: part.text });
+        return part.text === '' ? '' : this.chunk({ content: part.text }, null, this.choiceOf(part.block), encodeChatLogprobs(part.logprobs));
       case 'refusal-delta':
-        return part.text === '' ? '' : this.chunk({ refusal: part.text });
+        return part.text === '' ? '' : this.chunk({ refusal: part.text }, null, this.assignChoice(part.block, part.choice));
       case 'reasoning-delta':
-        return part.text === '' ? '' : this.chunk({ reasoning_content: part.text });
+        return part.text === '' ? '' : this.chunk({ reasoning_content: part.text }, null, this.choiceOf(part.block));
       case 'tool-call-start': {
-        const index = this.toolIndexByBlock.size;
+        const choice = this.assignChoice(part.block, part.choice);
+        const index = this.toolCalls.get(choice) ?? 0;
+        this.toolCalls.set(choice, index + 1);
         this.toolIndexByBlock.set(part.block, index);
-        return this.chunk({ tool_calls: [{ index, id: part.id, type: 'function', function: { name: part.name, arguments: '' } }] });
+        return this.chunk({ tool_calls: [{ index, id: part.id, type: 'function', function: { name: part.name, arguments: '' } }] }, null, choice);
       }
       case 'tool-call-delta': {
         const index = this.toolIndexByBlock.get(part.block);
         if (index === undefined || part.argumentsDelta === '') return '';
-        return this.chunk({ tool_calls: [{ index, function: { arguments: part.argumentsDelta } }] });
+        return this.chunk({ tool_calls: [{ index, function: { arguments: part.argumentsDelta } }] }, null, this.choiceOf(part.block));
       }
       case 'text-end':
       case 'reasoning-end':
@@ -75,7 +87,7 @@ export class ChatStreamEncoder implements StreamEncoder {
         return '';
       case 'finish':
         this.usage = mergeUsage(this.usage, part.usage);
-        return this.finish(part.finishReason);
+        return this.finish(part.finishReason, part.additionalChoices);
       case 'error':
         this.closed = true;
         return `data: ${JSON.stringify(encodeOpenAIStreamError(part.error))}\n\n`;
@@ -99,16 +111,37 @@ export class ChatStreamEncoder implements StreamEncoder {
     return this.chunk({ role: 'assistant', content: '', refusal: null });
   }
 
-  private finish(reason: FinishReason): string {
-    if (this.finishSent) return '';
-    this.finishSent = true;
-    return this.chunk({}, toChatFinishReason(reason, this.toolIndexByBlock.size > 0));
+  /** Each further choice opens with its own role chunk, as OpenAI streams `n` choices. */
+  private openChoice(choice: number): string {
+    const header = this.header();
+    if (choice === 0 || this.openedChoices.has(choice)) return header;
+    this.openedChoices.add(choice);
+    return header + this.chunk({ role: 'assistant', content: '', refusal: null }, null, choice);
   }
 
-  private chunk(delta: ChatDelta, finishReason: ChatFinishReason | null = null): string {
-    const header = this.header();
+  private assignChoice(block: number, choice: number | undefined): number {
+    if (choice !== undefined && choice !== 0) this.choiceByBlock.set(block, choice);
+    return choice ?? this.choiceOf(block);
+  }
+
+  private choiceOf(block: number): number {
+    return this.choiceByBlock.get(block) ?? 0;
+  }
+
+  private finish(reason: FinishReason, others: ReadonlyArray<{ index: number; finishReason: FinishReason }> = []): string {
+    if (this.finishSent) return '';
+    this.finishSent = true;
+    let text = this.chunk({}, toChatFinishReason(reason, (this.toolCalls.get(0) ?? 0) > 0));
+    for (const other of others) {
+      text += this.chunk({}, toChatFinishReason(other.finishReason, (this.toolCalls.get(other.index) ?? 0) > 0), other.index);
+    }
+    return text;
+  }
+
+  private chunk(delta: ChatDelta, finishReason: ChatFinishReason | null = null, choice = 0, logprobs: ChatLogprobs | null = null): string {
+    const header = choice === 0 ? this.header() : this.openChoice(choice);
     const usage = this.context.includeUsage === true ? ',"usage":null' : '';
     const reason = finishReason === null ? 'null' : `"${finishReason}"`;
-    return `${header}data: ${this.prefix ?? ''},"choices":[{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${reason}}]${usage}}\n\n`;
+    return `${header}data: ${this.prefix ?? ''},"choices":[{"index":${choice},"delta":${JSON.stringify(delta)},"logprobs":${JSON.stringify(logprobs)},"finish_reason":${reason}}]${usage}}\n\n`;
   }
 }

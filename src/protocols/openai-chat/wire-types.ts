@@ -57,12 +57,24 @@ export interface ChatResponseMessage {
   annotations: [];
 }
 
+export interface ChatTokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+  top_logprobs: Array<{ token: string; logprob: number; bytes: number[] | null }>;
+}
+
+export interface ChatLogprobs {
+  content: ChatTokenLogprob[] | null;
+  refusal: null;
+}
+
 export interface ChatCompletion {
   id: string;
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: Array<{ index: number; message: ChatResponseMessage; logprobs: null; finish_reason: ChatFinishReason }>;
+  choices: Array<{ index: number; message: ChatResponseMessage; logprobs: ChatLogprobs | null; finish_reason: ChatFinishReason }>;
   usage: ChatUsage;
   system_fingerprint: null;
 }
@@ -88,6 +100,6 @@ export interface ChatCompletionChunk {
   created: number;
   model: string;
   system_fingerprint?: null;
-  choices: Array<{ index: number; delta: ChatDelta; logprobs: null; finish_reason: ChatFinishReason | null }>;
+  choices: Array<{ index: number; delta: ChatDelta; logprobs: ChatLogprobs | null; finish_reason: ChatFinishReason | null }>;
   usage?: ChatUsage | null;
 }

@@ -111,4 +111,19 @@ describe('renderGenerateContentResponse', () => {
     assert.equal(first.logprobsResult?.topCandidates[0]?.candidates.length, 2);
     assert.ok((first.avgLogprobs ?? 0) <= 0);
   });
+
+  it('logprobsResult entries are {token, tokenId, logProbability}, one chosen token per step of the text', () => {
+    const body = renderBody({ ...userText('Hi [[reply: two words]]'), generationConfig: { responseLogprobs: true, logprobs: 2 } }) as Body & { candidates: Array<Candidate & { logprobsResult?: { chosenCandidates: Array<Record<string, unknown>>; topCandidates: Array<{ candidates: Array<Record<string, unknown>> }> } }> };
+    const result = body.candidates[0]?.logprobsResult;
+    assert.equal(result?.chosenCandidates.map((entry) => entry.token).join(''), 'two words');
+    for (const entry of [...(result?.chosenCandidates ?? []), ...(result?.topCandidates.flatMap((step) => step.candidates) ?? [])]) {
+      assert.deepEqual(Object.keys(entry), ['token', 'tokenId', 'logProbability']);
+      assert.equal(typeof entry.tokenId, 'number');
+    }
+  });
+
+  it('Vertex with candidateCount: the first candidate has no index (a zero value), the others have theirs', () => {
+    const body = renderBody({ ...userText('Explain tides'), generationConfig: { candidateCount: 3 } }, geminiModel('gemini-2.5-flash'), 'vertex') as Body;
+    assert.deepEqual(body.candidates.map((candidate) => candidate.index), [undefined, 1, 2]);
+  });
 });

@@ -4,11 +4,13 @@
  * generate-image-fileuri.response.json (Vertex)]:
  * - AI Studio: `candidates[{content:{parts,role},finishReason,index}]`, `usageMetadata`,
  *   `modelVersion`, `responseId`;
- * - Vertex: `content:{role,parts}`, no `index`, and a `createTime` before `responseId`;
+ * - Vertex: `content:{role,parts}`, no `index` on the first candidate (zero values are left out),
+ *   and a `createTime` before `responseId`;
  * - thought summaries become one `{text, thought:true}` part first; a run that hit the limit with
  *   nothing to show has `content:{role:"model"}` and no parts (as Gemini 2.5 answers then);
  * - Gemini 3 explains a function-call answer in `finishMessage`.
  */
+import { encodeText } from '../../tokens.js';
 import type { TokenLogprob } from '../../types.js';
 import type { RenderContext } from '../protocol.js';
 import { blockedSafetyRatings, planCandidates, type CandidatePlan } from './candidate-plan.js';
@@ -69,8 +71,16 @@ function renderCandidate(plan: CandidatePlan, options: GeminiRenderOptions, flav
   if (plan.blocked) candidate.safetyRatings = blockedSafetyRatings();
   if (gemini3 && plan.calls.length > 0) candidate.finishMessage = 'Model generated function call(s).';
   if (options.responseLogprobs && plan.logprobs !== undefined) Object.assign(candidate, renderLogprobs(plan.logprobs));
-  if (flavor === 'gemini') candidate.index = plan.index;
+  if (writesIndex(plan.index, flavor)) candidate.index = plan.index;
   return candidate;
+}
+
+/**
+ * AI Studio always writes a candidate's `index`; Vertex writes protobuf JSON, which leaves out zero
+ * values, so its first candidate has none and the others (`candidateCount` > 1) have theirs.
+ */
+export function writesIndex(index: number, flavor: GeminiFlavor): boolean {
+  return flavor === 'gemini' || index !== 0;
 }
 
 export function signed(part: Record<string, unknown>, signature: string | undefined): Record<string, unknown> {
@@ -83,14 +93,22 @@ export function modelContent(parts: Array<Record<string, unknown>>, flavor: Gemi
   return flavor === 'vertex' ? { role: 'model', parts } : { parts, role: 'model' };
 }
 
-/** `avgLogprobs` and `logprobsResult` (chosen token per step, plus the top alternatives when asked). */
+/**
+ * `avgLogprobs` and `logprobsResult`: per decoding step the chosen token and, when asked, the top
+ * alternatives, each `{token, tokenId, logProbability}` [https://ai.google.dev/api/generate-content#LogprobsResult].
+ */
 export function renderLogprobs(entries: readonly TokenLogprob[]): Record<string, unknown> {
-  const chosen = entries.map((entry) => ({ token: entry.token, logProbability: entry.logprob }));
-  const average = chosen.length === 0 ? 0 : chosen.reduce((sum, entry) => sum + entry.logProbability, 0) / chosen.length;
+  const chosen = entries.map((entry) => logprobsCandidate(entry.token, entry.logprob));
+  const average = chosen.length === 0 ? 0 : entries.reduce((sum, entry) => sum + entry.logprob, 0) / entries.length;
   const result: Record<string, unknown> = {};
   if (entries.some((entry) => entry.top.length > 0)) {
-    result.topCandidates = entries.map((entry) => ({ candidates: entry.top.map((alternative) => ({ token: alternative.token, logProbability: alternative.logprob })) }));
+    result.topCandidates = entries.map((entry) => ({ candidates: entry.top.map((alternative) => logprobsCandidate(alternative.token, alternative.logprob)) }));
   }
   result.chosenCandidates = chosen;
   return { avgLogprobs: average, logprobsResult: result };
+}
+
+/** A step's token; a piece that spans several tokens (a multi-byte character) is named by its first. */
+function logprobsCandidate(token: string, logprob: number): Record<string, unknown> {
+  return { token, tokenId: encodeText(token)[0] ?? 0, logProbability: logprob };
 }

@@ -103,6 +103,11 @@ describe('renderGeminiStream', () => {
     assert.deepEqual(chunks.at(-1)?.candidates.map((candidate) => candidate.finishReason), ['STOP', 'STOP']);
   });
 
+  it('Vertex names every candidate but the first by index, so a chunk without candidate 0 still says whose parts it holds', () => {
+    const { chunks } = sse({ ...userText('Explain tides [[tokens: 20]]'), generationConfig: { candidateCount: 2 } }, geminiModel('gemini-2.5-flash'), 'vertex');
+    assert.deepEqual(chunks[0]?.candidates.map((candidate) => candidate.index), [undefined, 1]);
+  });
+
   it('a mid-stream failure is an error object: the next SSE event, or the next array element closing the array', () => {
     const error = emulatorError('server-error', 500, 'boom');
     const route = { flavor: 'gemini' as const, apiVersion: 'v1beta', method: 'streamGenerateContent' };

@@ -16,7 +16,7 @@ import type { RenderContext, StreamFrame } from '../protocol.js';
 import { blockedSafetyRatings, planCandidates, type CandidatePlan } from './candidate-plan.js';
 import { googleSseJson, prettyJson } from './json-format.js';
 import type { ArrayStreamState, GeminiRenderOptions } from './request-decode.js';
-import { modelContent, renderLogprobs, responseEnvelope, signed, withEnvelope } from './response.js';
+import { modelContent, renderLogprobs, responseEnvelope, signed, withEnvelope, writesIndex } from './response.js';
 import { isGemini3 } from './thinking.js';
 import { usageMetadata, vertexInterimUsage } from './usage.js';
 import type { GeminiFlavor } from './wire-schema.js';
@@ -75,7 +75,7 @@ function renderStep(step: Step, index: number, options: GeminiRenderOptions, fla
   if (step.finishReason !== undefined) candidate.finishReason = step.finishReason;
   if (step.blocked === true) candidate.safetyRatings = blockedSafetyRatings();
   if (options.responseLogprobs && step.logprobs !== undefined && step.logprobs.length > 0) Object.assign(candidate, renderLogprobs(step.logprobs));
-  if (flavor === 'gemini') candidate.index = index;
+  if (writesIndex(index, flavor)) candidate.index = index;
   return candidate;
 }
 
