@@ -6,6 +6,7 @@ import type { BudgetStatusProvider } from './budget-status.js';
 import type { AdminContext, AdminRouteHandler } from './context.js';
 import { createKey, getKey, keyBudget, listKeys, revokeKey, updateKey } from './key-routes.js';
 import { adminErrorResponse } from './respond.js';
+import { jsonResponse } from '../gateway/http-types.js';
 import { createTeam, deleteTeam, getTeam, listTeams, teamBudget, updateTeam } from './team-routes.js';
 
 export interface AdminHandlerOptions {
@@ -16,9 +17,14 @@ export interface AdminHandlerOptions {
   budgetStatus?: BudgetStatusProvider;
   /** Called after every change, e.g. `() => authenticator.clear()` so this replica sees it at once. */
   onChange?: () => void;
+  /** Recent alerts for GET /admin/alerts. */
+  alerts?: () => readonly unknown[];
   /** How to turn the admin API on, appended to the 404 while it is off. */
   enableHint?: string;
 }
+
+/** Most recent first. */
+const listAlerts: AdminRouteHandler = async ({ alerts }) => jsonResponse(200, { object: 'list', data: alerts === undefined ? [] : [...alerts()].reverse() });
 
 /** Segments after /admin; `:id` captures one segment. */
 const ROUTES: ReadonlyArray<{ path: readonly string[]; methods: Readonly<Record<string, AdminRouteHandler>> }> = [
@@ -29,6 +35,7 @@ const ROUTES: ReadonlyArray<{ path: readonly string[]; methods: Readonly<Record<
   { path: ['keys', ':id'], methods: { GET: getKey, PATCH: updateKey, DELETE: revokeKey } },
   { path: ['keys', ':id', 'revoke'], methods: { POST: revokeKey } },
   { path: ['keys', ':id', 'budget'], methods: { GET: keyBudget } },
+  { path: ['alerts'], methods: { GET: listAlerts } },
 ];
 
 function match(segments: readonly string[]): { route: (typeof ROUTES)[number]; id: string } | undefined {
@@ -66,7 +73,7 @@ export function createAdminHandler(options: AdminHandlerOptions): (request: Gate
     };
   }
   const guard = adminGuard(options.adminKey);
-  const context: AdminContext = { store: options.store, budgetStatus: options.budgetStatus, changed: options.onChange ?? (() => undefined) };
+  const context: AdminContext = { store: options.store, budgetStatus: options.budgetStatus, changed: options.onChange ?? (() => undefined), alerts: options.alerts };
 
   return async function adminHandler(request) {
     try {

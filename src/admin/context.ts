@@ -8,6 +8,8 @@ export interface AdminContext {
   budgetStatus: BudgetStatusProvider | undefined;
   /** Called after every change, e.g. to clear this replica's KeyAuthenticator cache at once. */
   changed: () => void;
+  /** Recent alerts, most recent last; undefined when nothing sends alerts. */
+  alerts: (() => readonly unknown[]) | undefined;
 }
 
 export type AdminRouteHandler = (context: AdminContext, request: GatewayRequest, id: string) => Promise<GatewayResponse>;

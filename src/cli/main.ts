@@ -4,9 +4,10 @@ import { StartupError, UsageError, type Command } from './args.js';
 import { configCommand } from './commands/config-check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulateCommand } from './commands/emulate.js';
+import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 
-const COMMANDS: Command[] = [serveCommand, demoCommand, emulateCommand, configCommand];
+const COMMANDS: Command[] = [serveCommand, demoCommand, emulateCommand, configCommand, keysCommand];
 
 function topUsage(): string {
   const lines = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);

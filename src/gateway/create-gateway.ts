@@ -11,6 +11,10 @@ import { configuredPrices, explainRoute } from './explain-endpoint.js';
 import { Meter, type LedgerSinkQueue } from '../metering/meter.js';
 import type { LedgerStore } from '../ledger/index.js';
 import { usageReport } from './usage-endpoint.js';
+import { createAdminHandler } from '../admin/index.js';
+import { adminErrorResponse } from '../admin/respond.js';
+import type { Governance, Principal } from '../governance/index.js';
+import { keyAllowsModel, keyAllowsRoute, type KeyStore } from '../keys/index.js';
 import { ANTHROPIC_INGRESS, GEMINI_INGRESS, GEMINI_PATH, OPENAI_CHAT_INGRESS, OPENAI_RESPONSES_INGRESS } from './ingress.js';
 import { handleModelCall, type EndpointDependencies } from './protocol-endpoint.js';
 import { fetchToGatewayRequest, gatewayResponseToFetch } from './fetch-adapter.js';
@@ -26,6 +30,10 @@ export interface GatewayOptions {
   ledger?: LedgerSinkQueue;
   /** The ledger's store, for GET /v1/usage. */
   usage?: LedgerStore;
+  /** Virtual keys, limits, budgets and alerts; without it the gateway is open (library use). */
+  governance?: Governance;
+  /** Where keys and teams are kept, for the admin API under /admin. */
+  keys?: KeyStore;
 }
 
 export interface Gateway {
@@ -68,6 +76,26 @@ function buildClients(config: GatewayConfig, previous: ReadonlyMap<string, Upstr
   return clients;
 }
 
+function isAdminPath(path: string): boolean {
+  return path === '/admin' || path.startsWith('/admin/');
+}
+
+/** The admin API, or its explanation of why it is off. */
+function adminHandler(config: GatewayConfig, options: GatewayOptions): (request: GatewayRequest) => Promise<GatewayResponse> {
+  const { keys, governance } = options;
+  if (keys === undefined || governance === undefined) {
+    return async () => adminErrorResponse(new GatewayError('admin_disabled', 'The admin API needs the key store, which `switchyard serve` opens with the ledger (ledger.enabled: true).'));
+  }
+  return createAdminHandler({
+    store: keys,
+    adminKey: config.governance.adminKey,
+    enableHint: 'set governance.admin_key in the config (or the SWITCHYARD_ADMIN_KEY environment variable) and restart',
+    onChange: () => governance.keysChanged(),
+    alerts: () => governance.alerts.recent(),
+    budgetStatus: async (scope) => (scope.kind === 'key' ? governance.budgetStatus(`key:${scope.key.id}`, scope.key.budgets) : governance.budgetStatus(`team:${scope.team.id}`, scope.team.budgets)),
+  });
+}
+
 /** Build a gateway from a validated config. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? silentLogger();
@@ -85,7 +113,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     prices: configuredPrices(config),
     logger,
     meter: undefined,
+    governance: options.governance,
   };
+  const governance = options.governance;
+  const admin = adminHandler(config, options);
+  /** The caller may reach a non-model endpoint; returns who it is (undefined when the gateway is open). */
+  const identify = async (request: GatewayRequest): Promise<Principal | undefined> => (governance === undefined ? undefined : governance.identify(request));
   dependencies.meter = options.ledger === undefined ? undefined : new Meter(options.ledger, () => dependencies.config.prices);
   const endpoint = (protocol: ProtocolName, method: string, handler: Handler): Endpoint => ({ protocol, methods: new Map([[method, handler]]) });
 
@@ -93,11 +126,25 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ['/v1/chat/completions', endpoint('openai-chat', 'POST', (request, scope) => handleModelCall(dependencies, OPENAI_CHAT_INGRESS, request, scope))],
     ['/v1/responses', endpoint('openai-responses', 'POST', (request, scope) => handleModelCall(dependencies, OPENAI_RESPONSES_INGRESS, request, scope))],
     ['/v1/messages', endpoint('anthropic-messages', 'POST', (request, scope) => handleModelCall(dependencies, ANTHROPIC_INGRESS, request, scope))],
-    ['/v1/messages/count_tokens', endpoint('anthropic-messages', 'POST', (request) => countAnthropicTokens(dependencies, request))],
-    ['/v1/route/explain', endpoint('openai-chat', 'POST', (request) => explainRoute(dependencies, request))],
-    ['/v1/usage', endpoint('openai-chat', 'GET', (request) => usageReport(options.usage, request))],
-    ['/v1/route/health', endpoint('openai-chat', 'GET', () => jsonResponse(200, { deployments: health.snapshot() }))],
-    ['/v1/models', endpoint('openai-chat', 'GET', () => listModels(dependencies.config, startedAt))],
+    ['/v1/messages/count_tokens', endpoint('anthropic-messages', 'POST', async (request) => (await identify(request), countAnthropicTokens(dependencies, request)))],
+    ['/v1/route/explain', endpoint('openai-chat', 'POST', async (request) => (await identify(request), explainRoute(dependencies, request)))],
+    [
+      '/v1/usage',
+      endpoint('openai-chat', 'GET', async (request) => {
+        const principal = await identify(request);
+        return usageReport(options.usage, request, principal?.kind === 'key' ? principal.auth.key.id : undefined);
+      }),
+    ],
+    ['/v1/route/health', endpoint('openai-chat', 'GET', async (request) => (await identify(request), jsonResponse(200, { deployments: health.snapshot() })))],
+    [
+      '/v1/models',
+      endpoint('openai-chat', 'GET', async (request) => {
+        const principal = await identify(request);
+        if (principal?.kind !== 'key') return listModels(dependencies.config, startedAt);
+        const { auth } = principal;
+        return listModels(dependencies.config, startedAt, (id, kind) => (kind === 'route' ? keyAllowsRoute(auth, id) : keyAllowsModel(auth, id)));
+      }),
+    ],
     ['/healthz', endpoint('openai-chat', 'GET', () => jsonResponse(200, { status: 'ok' }))],
     ['/readyz', endpoint('openai-chat', 'GET', () => (draining ? jsonResponse(503, { status: 'draining' }) : jsonResponse(200, { status: 'ready' })))],
   ]);
@@ -117,7 +164,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     const found = findEndpoint(request.path);
     let response: GatewayResponse;
     try {
-      response = await dispatch(request, found, scope);
+      response = isAdminPath(request.path) ? await admin(request) : await dispatch(request, found, scope);
     } catch (error) {
       response = errorResponse(error, scope.requestId, found?.protocol);
     }
@@ -226,6 +273,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     reload(next) {
       const previous = dependencies;
       dependencies = { ...previous, config: next, clients: buildClients(next, previous.clients), prices: configuredPrices(next) };
+      governance?.reload(next.governance);
       // Pools no longer used close once their in-flight requests finish (undici waits for them).
       for (const [name, client] of previous.clients) {
         if (dependencies.clients.get(name) !== client) void client.close();

@@ -46,6 +46,8 @@ export interface ExecutionContext {
    * non-streaming request, when the stream ends for a streaming one. Every attempt counts.
    */
   onSettled?(spent: RequestSpend): void;
+  /** A deployment's breaker opened after this request's failure (alerts). */
+  onBreakerOpened?: ((deployment: string, failure: string) => void) | undefined;
 }
 
 /** What a request spent over all its attempts. */
@@ -227,6 +229,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     if (countsAgainstDeployment(failure.failureClass)) {
       if (deployment.failed(config.routing.breaker, now)) {
         context.logger.warn({ deployment: candidate.target.modelId, failure: failure.failureClass }, 'circuit breaker opened');
+        context.onBreakerOpened?.(candidate.target.modelId, failure.failureClass);
       }
     } else {
       deployment.abandoned();

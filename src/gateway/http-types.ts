@@ -15,6 +15,8 @@ export interface GatewayRequest {
   body: Buffer;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** The client's IP address; undefined for in-process calls. */
+  remoteAddress?: string | undefined;
 }
 
 export type GatewayResponseBody = Buffer | AsyncIterable<Uint8Array> | null;

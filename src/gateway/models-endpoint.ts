@@ -1,11 +1,14 @@
 import type { GatewayConfig } from '../config/types.js';
 import { jsonResponse, type GatewayResponse } from './http-types.js';
 
-/** GET /v1/models in OpenAI's list format: every route alias and every catalog model. */
-export function listModels(config: GatewayConfig, startedAt: number): GatewayResponse {
+/**
+ * GET /v1/models in OpenAI's list format: every route alias and every catalog model the caller may
+ * use (`allowed` filters by route alias or model id).
+ */
+export function listModels(config: GatewayConfig, startedAt: number, allowed: (id: string, kind: 'route' | 'model') => boolean = () => true): GatewayResponse {
   const created = Math.floor(startedAt / 1000);
   const data = [
-    ...[...config.routes.values()].map((route) => ({
+    ...[...config.routes.values()].filter((route) => allowed(route.alias, 'route')).map((route) => ({
       id: route.alias,
       object: 'model',
       created,
@@ -19,7 +22,7 @@ export function listModels(config: GatewayConfig, startedAt: number): GatewayRes
         description: route.description ?? null,
       },
     })),
-    ...[...config.models.values()].map((model) => ({
+    ...[...config.models.values()].filter((model) => allowed(model.id, 'model')).map((model) => ({
       id: model.id,
       object: 'model',
       created,

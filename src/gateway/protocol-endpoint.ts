@@ -9,6 +9,7 @@ import type { SessionTracker } from '../routing/session-tracker.js';
 import { CallerRequest } from './attempt.js';
 import { executePlan, type ServedTurn } from './execute-plan.js';
 import type { Meter } from '../metering/meter.js';
+import type { Admission, CallShape, Governance } from '../governance/index.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { Ingress } from './ingress.js';
 import { parseJsonObject } from './read-body.js';
@@ -23,6 +24,8 @@ export interface EndpointDependencies {
   logger: Logger;
   /** Undefined when metering is off (no ledger). */
   meter: Meter | undefined;
+  /** Keys, limits and budgets; undefined runs the gateway open (library use, tests). */
+  governance?: Governance | undefined;
 }
 
 /**
@@ -39,7 +42,25 @@ export async function handleModelCall(
   pathModel?: string,
   streamMethod = false,
 ): Promise<GatewayResponse> {
-  const { caller, plan, profile } = planCall(dependencies, ingress, request, pathModel, streamMethod);
+  const governance = dependencies.governance;
+  const principal = governance === undefined ? undefined : await governance.identify(request);
+  const planned = planCall(dependencies, ingress, request, pathModel, streamMethod);
+  const { caller, profile } = planned;
+  let plan = planned.plan;
+  let admission: Admission | undefined;
+  if (governance !== undefined && principal !== undefined) {
+    governance.authorize(principal, caller.model, plan.route);
+    admission = await governance.admit(principal, request, callShape(dependencies, caller.model, plan, profile));
+    if (admission.downgradeTo !== undefined) {
+      const downgraded = admission.downgradeTo;
+      if (!dependencies.config.routes.has(downgraded)) {
+        await governance.release(admission);
+        throw new GatewayError('internal_error', `The budget policy downgrades to route "${downgraded}", which the config does not define.`);
+      }
+      plan = planRoute(downgraded, profile, { config: dependencies.config, health: dependencies.health, prices: dependencies.prices });
+    }
+  }
+  const auth = principal?.kind === 'key' ? principal.auth : undefined;
   scope.stream = caller.read.stream;
   scope.route = plan.route;
   const session = request.headers['x-switchyard-session'];
@@ -48,7 +69,8 @@ export async function handleModelCall(
     const tokens = turn.usage === undefined ? 0 : turn.usage.inputTokens + turn.usage.outputTokens;
     dependencies.sessions.recordTurn(session, { toolCalls: turn.toolCalls, tokens, conversationTurns: profile.trace.turns });
   };
-  const result = await executePlan({
+  let settling: Promise<Record<string, string>> | undefined;
+  const execution = executePlan({
     config: dependencies.config,
     clients: dependencies.clients,
     health: dependencies.health,
@@ -58,6 +80,8 @@ export async function handleModelCall(
     profile,
     meter: dependencies.meter,
     requestId: scope.requestId,
+    keyId: auth?.key.id,
+    teamId: auth?.team?.id,
     signal: request.signal,
     startedAt: scope.startedAt,
     onFirstByte: () => scope.markFirstByte(),
@@ -65,12 +89,39 @@ export async function handleModelCall(
       if (outcome === 'completed') recordTurn(turn);
       scope.endStream(outcome, error);
     },
+    onSettled: (spend) => {
+      if (admission !== undefined) settling = governance!.settle(admission, spend);
+    },
+    onBreakerOpened: governance === undefined ? undefined : (deployment, failure) => governance.breakerOpened(deployment, failure),
   });
+  let result: Awaited<typeof execution>;
+  try {
+    result = await execution;
+  } catch (error) {
+    // Nothing was served (the caller left): give back the reserve of anything not yet settled.
+    if (admission !== undefined && settling === undefined) await governance!.release(admission);
+    throw error;
+  }
+  if (admission !== undefined) {
+    Object.assign(result.response.headers, admission.headers);
+    // A finished answer waits for its settlement so the remaining task budget it reports is exact.
+    if (settling !== undefined && admission.task !== undefined) Object.assign(result.response.headers, await settling);
+  }
   scope.model = result.served?.target.modelId;
   scope.attempts = result.attempts;
   scope.upstreamStatus = result.response.status;
   if (result.served !== undefined) recordTurn(result.turn);
   return result.response;
+}
+
+/** What the call may spend, for the pre-charge: its input and output cap at the first viable target's price. */
+function callShape(dependencies: EndpointDependencies, model: string, plan: RoutePlan, profile: WorkloadProfile): CallShape {
+  const output = profile.maxOutputTokens > 0 ? profile.maxOutputTokens : dependencies.config.governance.estimatedOutputTokens;
+  const first = plan.candidates.find((candidate) => candidate.skip === undefined) ?? plan.candidates[0];
+  const price = first === undefined ? undefined : dependencies.prices(first.target, first.model);
+  // USD per million tokens × tokens = micro-dollars.
+  const micros = price === undefined ? 0 : Math.ceil(price.input * profile.inputTokens + price.output * output);
+  return { model, route: plan.route, estimatedTokens: profile.inputTokens + output, estimatedMicros: micros };
 }
 
 export interface PlannedCall {

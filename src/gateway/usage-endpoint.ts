@@ -8,9 +8,9 @@ const FILTERS = { key: 'key_id', team: 'team_id', route: 'route', model: 'model'
  * GET /v1/usage: what the ledger says, filtered and grouped. Query: `since` / `until` (ISO time or a
  * duration back from now: `7d`, `24h`, `30m`), `group_by` (none, model, route, task, key, team,
  * session, provider, day, hour), the filters key, team, route, model, task, session, trace, provider,
- * and `format=csv`.
+ * and `format=csv`. A virtual key (`onlyKey`) sees its own usage only.
  */
-export async function usageReport(store: LedgerStore | undefined, request: GatewayRequest): Promise<GatewayResponse> {
+export async function usageReport(store: LedgerStore | undefined, request: GatewayRequest, onlyKey?: string): Promise<GatewayResponse> {
   if (store === undefined) throw new GatewayError('route_not_found', 'The usage ledger is off (ledger.enabled: false), so there is no usage to report.');
   const query = new URLSearchParams(request.query);
   const filter: LedgerFilter = {};
@@ -21,6 +21,11 @@ export async function usageReport(store: LedgerStore | undefined, request: Gatew
   for (const [parameter, field] of Object.entries(FILTERS)) {
     const value = query.get(parameter);
     if (value !== null) filter[field] = value;
+  }
+  if (onlyKey !== undefined) {
+    // A virtual key sees its own usage only, whatever it asks for.
+    if (filter.key_id !== undefined && filter.key_id !== onlyKey) throw new GatewayError('admin_forbidden', 'A virtual key can read its own usage only; the admin key reads everyone\'s.');
+    filter.key_id = onlyKey;
   }
   const grouping = (query.get('group_by') ?? 'none') as LedgerGrouping;
   if (!LEDGER_GROUPINGS.includes(grouping)) {

@@ -72,6 +72,7 @@ async function serveOne(gateway: Gateway, request: IncomingMessage, response: Se
       headers: request.headers as Record<string, string | undefined>,
       body,
       signal: controller.signal,
+      remoteAddress: request.socket.remoteAddress,
     };
     await writeResponse(response, await gateway.handle(gatewayRequest));
   } catch (error) {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../config/load.js';
 import { createLogger } from '../../logging/logger.js';
 import { parseCommandArgs, parsePort, type Command } from '../args.js';
-import { closeLedger, openLedger, printUsage, startGateway, untilSignalled } from './serve.js';
+import { closeLedger, openGovernance, openLedger, printUsage, startGateway, untilSignalled } from './serve.js';
 
 /** The bundled demo config; its providers point at ${SWITCHYARD_EMULATOR_URL}. */
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../../../config/demo.yaml', import.meta.url));
@@ -24,9 +24,10 @@ copy-paste examples. The gateway listens on --port (default 8080); the emulator 
     const emulator = await startEmulator({ port: 0, host: '127.0.0.1', timeScale: 1 });
     const config = loadConfigFile(DEMO_CONFIG_PATH, { env: { ...process.env, SWITCHYARD_EMULATOR_URL: emulator.url } });
     const ledger = await openLedger(config, logger);
-    const running = await startGateway(config, logger, { port, ledger });
+    const governance = await openGovernance(config, logger, { databaseUrl: ledger === undefined ? undefined : config.ledger.url, redisUrl: undefined });
+    const running = await startGateway(config, logger, { port, ledger, governance });
     process.stdout.write(demoBanner(running.url, emulator.url, [...config.routes.keys()]));
-    await untilSignalled(running, logger, [() => emulator.close(), ...(ledger === undefined ? [] : [() => closeLedger(ledger, logger)])]);
+    await untilSignalled(running, logger, [() => emulator.close(), ...(ledger === undefined ? [] : [() => closeLedger(ledger, logger)]), () => governance.close()]);
     return 0;
   },
 };
