@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import { DEFAULT_AZURE_API_VERSION, PROVIDER_PROFILES, type ProviderKind } from '../providers/kinds.js';
 import { buildPriceCatalog, type PricingOverrides } from '../pricing/index.js';
 import { compileExpression, ExpressionError } from '../routing/expression.js';
-import { configFileSchema, type ConfigFile, type RetryEntry, type RouteEntry } from './schema.js';
-import type { GatewayConfig, GovernanceConfig, ModelConfig, ProviderConfig, RetryPolicy, RouteConfig, RuleConfig, TargetChoice, TargetRef, WeightedTarget } from './types.js';
+import { configFileSchema, type ConfigFile, type ModelEntry, type RetryEntry, type RouteEntry } from './schema.js';
+import type { ContextPolicyConfig, GatewayConfig, GovernanceConfig, ModelConfig, ProviderConfig, RetryPolicy, RouteConfig, RuleConfig, TargetChoice, TargetRef, WeightedTarget } from './types.js';
 
 /** One problem in a config file, located by its path and line. */
 export interface ConfigIssue {
@@ -140,6 +140,7 @@ function buildConfig(
       maxOutput: entry.max_output,
       capabilities: new Set(entry.capabilities ?? []),
       price: entry.price === undefined ? undefined : { input: entry.price.input, output: entry.price.output, cachedInput: entry.price.cached_input, cacheWrite: entry.price.cache_write },
+      contextPolicy: contextPolicy(entry.context_policy),
     });
     if (entry.reliable_context !== undefined && entry.context_window !== undefined && entry.reliable_context > entry.context_window) {
       report(['models', id, 'reliable_context'], `${entry.reliable_context} exceeds the context window (${entry.context_window})`);
@@ -165,6 +166,14 @@ function buildConfig(
     routes,
     ledger: Object.freeze({ enabled: file.ledger.enabled, url: file.ledger.url, windowMs: file.ledger.window_ms }),
     governance: governanceConfig(file.governance, env),
+    responseCache: Object.freeze({
+      store: file.response_cache.store,
+      path: file.response_cache.path,
+      url: file.response_cache.url,
+      ttlMs: file.response_cache.ttl_ms,
+      maxEntries: file.response_cache.max_entries,
+      maxBytes: file.response_cache.max_bytes,
+    }),
     prices: buildPriceCatalog(priceOverrides(file, models)),
     routing: Object.freeze({
       breaker: {
@@ -178,6 +187,7 @@ function buildConfig(
       credentialsCooldownMs: file.routing.credentials_cooldown_ms,
       maxSessions: file.routing.max_sessions,
       sessionTtlMs: file.routing.session_ttl_ms,
+      promptCache: file.routing.cache,
     }),
   });
 }
@@ -243,6 +253,8 @@ function buildRoute(alias: string, entry: RouteEntry, defaultRetry: RetryPolicy,
     choice,
     retry: entry.retry === undefined ? defaultRetry : retryPolicy(entry.retry),
     hedge: entry.hedge === undefined ? undefined : { after: entry.hedge.after, fallbackMs: entry.hedge.fallback_ms },
+    promptCache: entry.cache,
+    responseCache: entry.response_cache === undefined || entry.response_cache === false ? undefined : { ttlMs: entry.response_cache === true ? undefined : entry.response_cache.ttl_ms },
     firstTokenMs: entry.timeouts?.first_token_ms,
   };
 }
@@ -401,4 +413,10 @@ function governanceConfig(entry: ConfigFile['governance'], env: Record<string, s
       spendJump: { factor: entry.alerts.spend_jump.factor, minUsd: entry.alerts.spend_jump.min_usd },
     },
   });
+}
+
+function contextPolicy(entry: ModelEntry['context_policy']): ContextPolicyConfig | undefined {
+  if (entry === undefined) return undefined;
+  if (typeof entry === 'object') return { mode: 'slide', keepLastTurns: entry.slide.keep_last_turns };
+  return entry === 'truncate_middle' ? { mode: 'truncate-middle' } : { mode: entry };
 }

@@ -69,7 +69,19 @@ const modelSchema = z.strictObject({
   max_output: z.number().int().positive().optional(),
   capabilities: z.array(capability).optional(),
   price: priceSchema.optional(),
+  /** What a request beyond the reliable window meets on this model (src/context/README.md). */
+  context_policy: z
+    .union([z.enum(['refuse', 'escalate', 'truncate_middle']), z.strictObject({ slide: z.strictObject({ keep_last_turns: z.number().int().min(1).default(4) }) })], {
+      error: 'must be refuse, escalate, truncate_middle or { slide: { keep_last_turns: N } }',
+    })
+    .optional(),
 });
+
+/** Automatic provider prompt caching (src/caching/README.md). */
+const promptCacheSchema = z.enum(['auto', 'off']);
+
+/** Exact-match response cache for a route: `true`, or with its own TTL. */
+const routeResponseCacheSchema = z.union([z.boolean(), z.strictObject({ ttl_ms: z.number().int().positive() })]);
 
 /** `provider/model` (or a `models` key), optionally with a weight for the weighted strategy. */
 const targetSchema = z.union([nonEmpty, z.strictObject({ model: nonEmpty, weight: z.number().positive().default(1) })]);
@@ -121,6 +133,9 @@ const routeSchema = z.strictObject({
   retry: retrySchema.optional(),
   hedge: hedgeSchema.optional(),
   timeouts: routeTimeoutsSchema.optional(),
+  /** Provider prompt caching for this route; `routing.cache` when absent. */
+  cache: promptCacheSchema.optional(),
+  response_cache: routeResponseCacheSchema.optional(),
 });
 
 const breakerSchema = z.strictObject({
@@ -143,6 +158,8 @@ const routingSchema = z.strictObject({
   /** Sessions (x-switchyard-session) whose trace is kept for routing, most recent first. */
   max_sessions: z.number().int().positive().default(100_000),
   session_ttl_ms: positiveMs.default(3_600_000),
+  /** Provider prompt caching for routes that set none and for plain provider/model requests. */
+  cache: promptCacheSchema.default('auto'),
 });
 
 const failurePolicy = z.enum(['fail-open', 'fail-closed']);
@@ -192,6 +209,18 @@ export const configFileSchema = z.strictObject({
       url: nonEmpty.default('sqlite:.switchyard/ledger.db'),
       /** Records are written in batches at most this far apart (≤ 200 ms: what a kill -9 can lose). */
       window_ms: z.number().int().min(1).max(200).default(100),
+    })
+    .prefault({}),
+  /** Where cached responses are kept; routes opt in with `response_cache`. */
+  response_cache: z
+    .strictObject({
+      store: z.enum(['memory', 'sqlite', 'redis']).default('memory'),
+      /** sqlite: the file (default beside the ledger); redis: the URL (default governance.redis_url). */
+      path: nonEmpty.optional(),
+      url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+      ttl_ms: z.number().int().positive().default(3_600_000),
+      max_entries: z.number().int().positive().default(10_000),
+      max_bytes: z.number().int().positive().default(64 * 1024 * 1024),
     })
     .prefault({}),
   /** Virtual keys, rate limits, budgets and alerts (src/governance/README.md). */

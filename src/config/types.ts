@@ -14,6 +14,7 @@ export interface GatewayConfig {
   readonly routing: RoutingConfig;
   readonly ledger: { enabled: boolean; url: string; windowMs: number };
   readonly governance: GovernanceConfig;
+  readonly responseCache: ResponseCacheConfig;
   /** The shipped price catalog with the config's overrides (and models' `price:`) applied. */
   readonly prices: PriceCatalog;
 }
@@ -25,6 +26,7 @@ export interface RoutingConfig {
   credentialsCooldownMs: number;
   maxSessions: number;
   sessionTtlMs: number;
+  promptCache: 'auto' | 'off';
 }
 
 export interface ServerConfig {
@@ -75,6 +77,19 @@ export interface ModelConfig {
   capabilities: ReadonlySet<string>;
   /** USD per million tokens, when the config sets it (otherwise the price catalog decides). */
   price: ModelPriceOverride | undefined;
+  /** Beyond the reliable window: undefined = escalate (skip to a larger window). */
+  contextPolicy: ContextPolicyConfig | undefined;
+}
+
+export type ContextPolicyConfig = { mode: 'refuse' } | { mode: 'escalate' } | { mode: 'truncate-middle' } | { mode: 'slide'; keepLastTurns: number };
+
+export interface ResponseCacheConfig {
+  store: 'memory' | 'sqlite' | 'redis';
+  path: string | undefined;
+  url: string | undefined;
+  ttlMs: number;
+  maxEntries: number;
+  maxBytes: number;
 }
 
 export interface ModelPriceOverride {
@@ -126,6 +141,10 @@ export interface RouteConfig {
   retry: RetryPolicy;
   hedge: HedgePolicy | undefined;
   firstTokenMs: number | undefined;
+  /** Provider prompt caching; undefined follows routing.cache. */
+  promptCache: 'auto' | 'off' | undefined;
+  /** Exact-match response cache TTL when the route opted in. */
+  responseCache: { ttlMs: number | undefined } | undefined;
 }
 
 /** One place a request can be sent: a provider and the model name it knows. */

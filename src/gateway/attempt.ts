@@ -9,13 +9,14 @@ import { formatUsd } from '../metering/meter.js';
 import type { ProviderConfig } from '../config/types.js';
 import { GatewayError, toRenderable, type ErrorKind, type RenderableError } from '../errors/catalogue.js';
 import { providerEndpoint, relayedBody } from '../providers/endpoint.js';
-import { PROVIDER_PROFILES } from '../providers/kinds.js';
+import { PROVIDER_PROFILES, type ProviderProfile } from '../providers/kinds.js';
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
 import { CODECS } from '../protocols/registry.js';
 import { classifyGatewayError, classifyStreamError, classifyUpstreamError, type FailureClass } from '../routing/failure.js';
 import type { Candidate } from '../routing/plan.js';
 import { prependTopLevelField, replaceTopLevelString } from '../util/json-field.js';
 import { adjustChatUsage } from './chat-usage-chunks.js';
+import { applyPromptCaching, type PromptCachingOptions } from '../caching/index.js';
 import { decodeChatUsage } from '../protocols/openai-chat/usage.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { IngressRead } from './ingress.js';
@@ -66,19 +67,44 @@ export class CallerRequest {
   }
 
   /**
-   * `maxOutput`: the target model's configured output cap, used where the target protocol requires a
-   * cap and the caller set none. `askUsage`: add `stream_options.include_usage` to a relayed body.
+   * The provider-bound body. Same protocol: the caller's bytes with `model` rewritten in place, and
+   * re-serialised only when something must change (prompt-cache hints, the usage request, a
+   * context policy's reshaped conversation). Otherwise encoded from the canonical request.
    */
-  bodyFor(egress: ProtocolName, upstreamModel: string, maxOutput?: number, askUsage = false): Buffer {
-    if (this.passthroughTo(egress)) {
+  bodyFor(egress: ProtocolName, upstreamModel: string, options: BodyOptions = {}): { body: Buffer; promptCache: string | undefined } {
+    if (this.passthroughTo(egress) && options.reshaped === undefined) {
       let body = typeof this.json.model === 'string' && this.json.model !== upstreamModel ? replaceTopLevelString(this.request.body, 'model', upstreamModel) : this.request.body;
-      if (askUsage) body = withIncludeUsage(body, this.json);
-      return body;
+      const cached = options.promptCache === undefined ? undefined : applyPromptCaching(egress, { ...this.json, model: upstreamModel }, options.promptCache);
+      if (cached?.changed === true) {
+        if (options.askUsage === true) cached.body.stream_options = { ...(isObject(this.json.stream_options) ? this.json.stream_options : {}), include_usage: true };
+        return { body: Buffer.from(JSON.stringify(cached.body)), promptCache: cached.description };
+      }
+      if (options.askUsage === true) body = withIncludeUsage(body, this.json);
+      return { body, promptCache: undefined };
     }
-    let canonical = this.canonical();
+    let canonical = options.reshaped ?? this.canonical();
+    const maxOutput = options.maxOutput;
     if (canonical.maxOutputTokens === undefined && maxOutput !== undefined && PROTOCOLS_REQUIRING_OUTPUT_CAP.has(egress)) canonical = { ...canonical, maxOutputTokens: maxOutput };
-    return Buffer.from(JSON.stringify(CODECS[egress].encodeRequest(canonical, upstreamModel)));
+    const encoded = CODECS[egress].encodeRequest(canonical, upstreamModel) as Record<string, unknown>;
+    if (options.askUsage === true) encoded.stream_options = { include_usage: true };
+    const cached = options.promptCache === undefined ? undefined : applyPromptCaching(egress, encoded, options.promptCache);
+    return { body: Buffer.from(JSON.stringify(cached?.body ?? encoded)), promptCache: cached?.changed === true ? cached.description : undefined };
   }
+}
+
+export interface BodyOptions {
+  /** The target model's output cap, used where the target protocol requires one and the caller set none. */
+  maxOutput?: number | undefined;
+  /** Add `stream_options.include_usage` (OpenAI Chat streams). */
+  askUsage?: boolean;
+  /** Automatic provider prompt caching; undefined leaves the body as it is. */
+  promptCache?: PromptCachingOptions | undefined;
+  /** The conversation as a context policy reshaped it: always encoded, never relayed. */
+  reshaped?: CanonicalRequest | undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The body asking for the usage chunk; only an existing `stream_options` forces a re-serialisation. */
@@ -124,6 +150,8 @@ export interface AttemptInput {
   firstTokenMs: number | undefined;
   /** Read the usage of answers (metering); off, the bytes are only relayed. */
   meter: boolean;
+  /** Add provider prompt-cache hints (route `cache: auto`). */
+  promptCache?: boolean;
   /** What the request has cost once this attempt's usage is added, micro-dollars (null: unknown price). */
   requestCost?: (usage: CanonicalUsage) => number | null;
   /** Called when the client's stream ends, with what its usage was (for logs, the ledger and sessions). */
@@ -140,8 +168,12 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   endpoint.headers['x-request-id'] = input.requestId;
   // Translation errors are the caller's (a field the target cannot express): they propagate as thrown.
   const injectUsage = caller.needsInjectedUsage(egress, input.meter);
-  const encoded = caller.bodyFor(egress, candidate.target.upstreamModel, candidate.model?.maxOutput, injectUsage);
-  const body = passthrough ? relayedBody(provider, encoded) : encoded;
+  const encoded = caller.bodyFor(egress, candidate.target.upstreamModel, {
+    maxOutput: candidate.model?.maxOutput,
+    askUsage: injectUsage,
+    promptCache: input.promptCache ? promptCacheOptions(provider) : undefined,
+  });
+  const body = passthrough ? relayedBody(provider, encoded.body) : encoded.body;
   const encodeContext = { requestId: input.requestId, model: candidate.target.upstreamModel, includeUsage: caller.read.includeUsage, jsonArrayStream: caller.read.jsonArrayStream };
 
   let upstream: UpstreamResponse;
@@ -151,6 +183,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     return transportFailure(error, caller.protocol, input.requestId);
   }
   const headers = passthrough ? forwardableHeaders(upstream.headers) : translatedHeaders(upstream.headers, caller.read.stream, caller.read.jsonArrayStream);
+  if (encoded.promptCache !== undefined) headers['x-switchyard-prompt-cache'] = encoded.promptCache.replace(/[^\x20-\x7e]/g, '~');
 
   if (upstream.status >= 400) {
     let errorBody: Buffer;
@@ -217,6 +250,12 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     upstream.body.destroy();
   };
   return { ok: true, success: { response: { status: passthrough ? upstream.status : 200, headers, body: stream }, ttftMs, discard } };
+}
+
+/** Breakpoints for Anthropic; `prompt_cache_key` only where the provider is OpenAI's own API. */
+function promptCacheOptions(provider: ProviderConfig): PromptCachingOptions {
+  const profile: ProviderProfile = PROVIDER_PROFILES[provider.kind];
+  return { promptCacheKey: profile.promptCacheKey === true };
 }
 
 /** A relayed answer read (never changed) for its usage; undefined when it cannot be read. */

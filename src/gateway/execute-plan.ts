@@ -27,6 +27,8 @@ export interface ExecutionContext {
   caller: CallerRequest;
   plan: RoutePlan;
   profile: WorkloadProfile;
+  /** Add provider prompt-cache hints to what is sent. */
+  promptCache?: boolean;
   /** Records every attempt on the ledger; undefined when metering is off. */
   meter: Meter | undefined;
   requestId: string;
@@ -179,6 +181,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       signal,
       firstTokenMs: plan.firstTokenMs,
       meter: context.meter !== undefined,
+      promptCache: context.promptCache === true,
       requestCost: context.meter === undefined ? undefined : (usage) => {
         const provider = config.providers.get(candidate.target.provider)!;
         const cost = context.meter!.cost({ name: provider.name, kind: provider.kind }, candidate.target.upstreamModel, usage);

@@ -80,6 +80,7 @@ export async function handleModelCall(
     profile,
     meter: dependencies.meter,
     requestId: scope.requestId,
+    promptCache: promptCachingWanted(dependencies.config, plan, request),
     keyId: auth?.key.id,
     teamId: auth?.team?.id,
     signal: request.signal,
@@ -112,6 +113,14 @@ export async function handleModelCall(
   scope.upstreamStatus = result.response.status;
   if (result.served !== undefined) recordTurn(result.turn);
   return result.response;
+}
+
+/** `x-switchyard-cache: off|auto` on the request wins over the route's `cache`, then `routing.cache`. */
+function promptCachingWanted(config: GatewayConfig, plan: RoutePlan, request: GatewayRequest): boolean {
+  const header = request.headers['x-switchyard-cache']?.trim().toLowerCase();
+  if (header === 'off' || header === 'auto') return header === 'auto';
+  const route = plan.route === undefined ? undefined : config.routes.get(plan.route);
+  return (route?.promptCache ?? config.routing.promptCache) === 'auto';
 }
 
 /** What the call may spend, for the pre-charge: its input and output cap at the first viable target's price. */

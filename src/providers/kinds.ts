@@ -24,6 +24,8 @@ export interface ProviderProfile {
    * (Vertex AI): bodies relayed from Gemini clients get the role written in (content-roles.ts).
    */
   requiresContentRoles?: boolean;
+  /** Takes `prompt_cache_key` (OpenAI's own API); compatible servers may refuse unknown fields. */
+  promptCacheKey?: boolean;
 }
 
 export const PROVIDER_PROFILES = {
@@ -34,8 +36,9 @@ export const PROVIDER_PROFILES = {
     requiresKey: true,
     auth: 'bearer',
     urlScheme: 'openai',
+    promptCacheKey: true,
   },
-  'azure-openai': { protocol: 'openai-chat', apiKeyEnv: 'AZURE_OPENAI_API_KEY', requiresKey: true, auth: 'api-key', urlScheme: 'azure-deployment' },
+  'azure-openai': { protocol: 'openai-chat', apiKeyEnv: 'AZURE_OPENAI_API_KEY', requiresKey: true, auth: 'api-key', urlScheme: 'azure-deployment', promptCacheKey: true },
   deepseek: {
     protocol: 'openai-chat',
     defaultBaseUrl: 'https://api.deepseek.com/v1',
@@ -70,6 +73,7 @@ export const PROVIDER_PROFILES = {
     requiresKey: true,
     auth: 'bearer',
     urlScheme: 'openai',
+    promptCacheKey: true,
   },
   anthropic: {
     protocol: 'anthropic-messages',
