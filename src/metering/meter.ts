@@ -40,6 +40,8 @@ export interface AttemptFacts {
   latencyMs: number;
   streamed: boolean;
   ingress: ProtocolName;
+  /** What a context policy did to the request (slide, truncate-middle), if anything. */
+  contextAction?: string | undefined;
 }
 
 const ERROR_CLASSES: Record<FailureClass | 'cancelled', LedgerErrorClass> = {
@@ -93,7 +95,7 @@ export class Meter {
       streamed: facts.streamed,
       cache_hit: false,
       ingress_protocol: facts.ingress,
-      context_action: null,
+      context_action: facts.contextAction ?? null,
     });
     return cost;
   }

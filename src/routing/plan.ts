@@ -142,7 +142,9 @@ function candidatesFor(choice: TargetChoice, profile: WorkloadProfile, context: 
 export function unfit(model: ModelConfig | undefined, profile: WorkloadProfile): string | undefined {
   if (model === undefined) return undefined;
   const window = model.reliableContext ?? model.contextWindow;
-  if (window !== undefined && profile.inputTokens > window) {
+  // Sliding and middle truncation make a long request fit at the attempt instead.
+  const adapts = model.contextPolicy?.mode === 'slide' || model.contextPolicy?.mode === 'truncate-middle';
+  if (window !== undefined && profile.inputTokens > window && !adapts) {
     const which = model.reliableContext !== undefined && model.reliableContext !== model.contextWindow ? 'reliable context' : 'context window';
     return `input of ~${profile.inputTokens} tokens exceeds its ${which} of ${window}`;
   }
