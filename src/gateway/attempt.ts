@@ -3,7 +3,8 @@
  * answer, or a stream whose first content has arrived) or failed in a way the route can act on.
  * Nothing reaches the client before success, so every failure here can still fall back.
  */
-import type { CanonicalRequest, CanonicalResponse, CanonicalUsage, ProtocolName } from '../canonical/types.js';
+import type { CanonicalRequest, CanonicalResponse, CanonicalUsage, ProtocolName, StreamPart } from '../canonical/types.js';
+import type { PartObserver } from './relay.js';
 import { UsageTally } from '../metering/usage-tally.js';
 import { formatUsd } from '../metering/meter.js';
 import type { ProviderConfig } from '../config/types.js';
@@ -129,6 +130,8 @@ export interface AttemptFailure {
 
 export interface AttemptSuccess {
   response: GatewayResponse;
+  /** Non-streaming answers, decoded when metering or the response cache reads them. */
+  answer?: CanonicalResponse | undefined;
   /** Non-streaming answers: the usage they report and the tool calls they make (streams report theirs when they end). */
   usage?: CanonicalUsage;
   toolCalls?: number;
@@ -155,6 +158,8 @@ export interface AttemptInput {
   promptCache?: boolean;
   /** The request's estimated input tokens (the workload profile's). */
   inputTokens?: number;
+  /** Every canonical part of the served stream, as it goes out (the response cache collects them). */
+  observeParts?: ((part: StreamPart) => void) | undefined;
   /** A context policy changed what was sent (for the ledger). */
   onContextAction?: (note: string) => void;
   /** What the request has cost once this attempt's usage is added, micro-dollars (null: unknown price). */
@@ -213,9 +218,9 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     }
     let answer: CanonicalResponse | undefined;
     const translated = passthrough ? responseBody : translateResponse(caller.protocol, egress, responseBody, encodeContext, (decoded) => (answer = decoded));
-    if (passthrough && input.meter) answer = decodeQuietly(egress, responseBody);
+    if (passthrough && (input.meter || input.observeParts !== undefined)) answer = decodeQuietly(egress, responseBody);
     const toolCalls = answer?.content.filter((part) => part.type === 'tool-call').length;
-    return { ok: true, success: { response: { status: upstream.status, headers, body: translated }, usage: answer?.usage, toolCalls, ttftMs: performance.now() - started, discard: () => undefined } };
+    return { ok: true, success: { response: { status: upstream.status, headers, body: translated }, answer, usage: answer?.usage, toolCalls, ttftMs: performance.now() - started, discard: () => undefined } };
   }
 
   let start;
@@ -241,9 +246,11 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const ttftMs = performance.now() - started;
   const tally = new UsageTally();
   const hooks = { onFirstChunk: input.onFirstByte, onEnd: (outcome: StreamOutcome, error?: Error) => input.onStreamEnd(outcome, error, tally) };
+  const extra = input.observeParts;
+  const observer: PartObserver = extra === undefined ? tally : { observe: (part) => (tally.observe(part), extra(part)) };
   let stream = passthrough
-    ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error, lastChunk) => renderStreamError(caller.protocol, error, encodeContext, lastChunk) }, input.meter ? tally : undefined)
-    : translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks, tally);
+    ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error, lastChunk) => renderStreamError(caller.protocol, error, encodeContext, lastChunk) }, input.meter || extra !== undefined ? observer : undefined)
+    : translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks, observer);
   if (caller.protocol === 'openai-chat' && (injectUsage || (caller.read.includeUsage && input.requestCost !== undefined))) {
     const requestCost = input.requestCost;
     stream = adjustChatUsage(stream, {

@@ -12,6 +12,7 @@ import { Meter, type LedgerSinkQueue } from '../metering/meter.js';
 import type { LedgerStore } from '../ledger/index.js';
 import { usageReport } from './usage-endpoint.js';
 import { createAdminHandler } from '../admin/index.js';
+import { createMemoryResponseCacheStore, ResponseCache } from '../response-cache/index.js';
 import { adminErrorResponse } from '../admin/respond.js';
 import type { Governance, Principal } from '../governance/index.js';
 import { keyAllowsModel, keyAllowsRoute, type KeyStore } from '../keys/index.js';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   governance?: Governance;
   /** Where keys and teams are kept, for the admin API under /admin. */
   keys?: KeyStore;
+  /** The response cache for routes with `response_cache`; default: in memory, sized by `response_cache:`. */
+  responseCache?: ResponseCache;
 }
 
 export interface Gateway {
@@ -114,6 +117,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     logger,
     meter: undefined,
     governance: options.governance,
+    responseCache:
+      options.responseCache ??
+      new ResponseCache({
+        store: createMemoryResponseCacheStore({ maxEntries: config.responseCache.maxEntries, maxBytes: config.responseCache.maxBytes }),
+        ttlMs: config.responseCache.ttlMs,
+        onError: (error, operation) => logger.warn({ err: error, operation }, 'response cache unavailable; serving without it'),
+      }),
   };
   const governance = options.governance;
   const admin = adminHandler(config, options);
@@ -269,6 +279,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     inFlight: () => inFlight,
     async close() {
       await Promise.all([...dependencies.clients.values()].map((client) => client.close()));
+      await dependencies.responseCache?.close();
     },
     reload(next) {
       const previous = dependencies;

@@ -8,7 +8,7 @@ import type { GatewayConfig, ModelConfig } from '../config/types.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { Logger } from '../logging/logger.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
-import { emptyUsage, type CanonicalUsage, type ProtocolName } from '../canonical/types.js';
+import { emptyUsage, type CanonicalResponse, type CanonicalUsage, type ProtocolName, type StreamPart } from '../canonical/types.js';
 import { appendToTopLevelObject } from '../util/json-field.js';
 import { formatUsd, type AttemptFacts, type Meter } from '../metering/meter.js';
 import { backoffMs, classifyGatewayError, countsAgainstDeployment, retryAfterMs } from '../routing/failure.js';
@@ -29,6 +29,8 @@ export interface ExecutionContext {
   profile: WorkloadProfile;
   /** Add provider prompt-cache hints to what is sent. */
   promptCache?: boolean;
+  /** Sees the served stream's canonical parts (the response cache collects them). */
+  observeParts?: ((part: StreamPart) => void) | undefined;
   /** Records every attempt on the ledger; undefined when metering is off. */
   meter: Meter | undefined;
   requestId: string;
@@ -74,6 +76,8 @@ export interface ExecutionResult {
   fallbackReasons: string[];
   /** Non-streaming answers: what the serving attempt spent (streams report it at their end). */
   turn: ServedTurn | undefined;
+  /** Non-streaming answers, decoded (when metering or the response cache asked for it). */
+  answer: CanonicalResponse | undefined;
 }
 
 interface TargetState {
@@ -95,6 +99,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
   /** Cost of every attempt so far, micro-dollars; null once any price is unknown. */
   let spentMicros: number | null = 0;
   let servedTurn: ServedTurn | undefined;
+  let servedAnswer: CanonicalResponse | undefined;
   let spentTokens = 0;
   let settled = false;
   const settleSpend = (): void => {
@@ -114,7 +119,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     if (served !== undefined) response.headers['x-switchyard-model'] = served.target.modelId;
     if (fallbackReasons.length > 0) response.headers['x-switchyard-fallback-reason'] = fallbackReasons.join('; ').replace(/[^\x20-\x7e]/g, '?');
     if (Buffer.isBuffer(response.body)) settleSpend();
-    return { response, served, attempts, fallbackReasons, turn: servedTurn };
+    return { response, served, attempts, fallbackReasons, turn: servedTurn, answer: servedAnswer };
   };
 
   /** One ledger record per attempt; the cost adds to the request's total. */
@@ -183,6 +188,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       firstTokenMs: plan.firstTokenMs,
       meter: context.meter !== undefined,
       promptCache: context.promptCache === true,
+      observeParts: context.observeParts,
       inputTokens: context.profile.inputTokens,
       onContextAction: (note) => (contextAction = note),
       requestCost: context.meter === undefined ? undefined : (usage) => {
@@ -206,6 +212,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
           if (!context.caller.read.stream) {
             record(candidate, { ...base, status: outcome.success.response.status, failure: undefined, ttftMs: ttft, latencyMs: performance.now() - began }, outcome.success.usage);
             servedTurn = { usage: outcome.success.usage, toolCalls: outcome.success.toolCalls ?? 0 };
+            servedAnswer = outcome.success.answer;
           }
         } else {
           record(candidate, { ...base, status: outcome.failure.status, failure: outcome.failure.failureClass, ttftMs: undefined, latencyMs: performance.now() - began }, undefined, true);

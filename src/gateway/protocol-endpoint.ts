@@ -10,6 +10,11 @@ import { CallerRequest } from './attempt.js';
 import { executePlan, type ServedTurn } from './execute-plan.js';
 import type { Meter } from '../metering/meter.js';
 import type { Admission, CallShape, Governance } from '../governance/index.js';
+import type { AuthenticatedKey } from '../keys/index.js';
+import { formatUsd } from '../metering/meter.js';
+import type { ResponseCache } from '../response-cache/index.js';
+import type { Candidate } from '../routing/plan.js';
+import { lookupResponseCache, type CacheLookup } from './response-cache-step.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { Ingress } from './ingress.js';
 import { parseJsonObject } from './read-body.js';
@@ -24,6 +29,8 @@ export interface EndpointDependencies {
   logger: Logger;
   /** Undefined when metering is off (no ledger). */
   meter: Meter | undefined;
+  /** Exact-match response cache for routes that opt in. */
+  responseCache?: ResponseCache | undefined;
   /** Keys, limits and budgets; undefined runs the gateway open (library use, tests). */
   governance?: Governance | undefined;
 }
@@ -63,6 +70,18 @@ export async function handleModelCall(
   const auth = principal?.kind === 'key' ? principal.auth : undefined;
   scope.stream = caller.read.stream;
   scope.route = plan.route;
+  const routeConfig = plan.route === undefined ? undefined : dependencies.config.routes.get(plan.route);
+  let cached: CacheLookup;
+  try {
+    cached = await lookupResponseCache(dependencies.responseCache, caller, plan, routeConfig?.responseCache, scope.requestId, auth);
+  } catch (error) {
+    if (admission !== undefined) await governance!.release(admission);
+    throw error;
+  }
+  if (cached.hit !== undefined) {
+    if (admission !== undefined) void governance!.settle(admission, { micros: 0, tokens: 0 });
+    return serveCacheHit(dependencies, cached.hit, caller, plan, profile, scope, auth, admission?.headers);
+  }
   const session = request.headers['x-switchyard-session'];
   const recordTurn = (turn: ServedTurn | undefined): void => {
     if (session === undefined || turn === undefined) return;
@@ -70,6 +89,7 @@ export async function handleModelCall(
     dependencies.sessions.recordTurn(session, { toolCalls: turn.toolCalls, tokens, conversationTurns: profile.trace.turns });
   };
   let settling: Promise<Record<string, string>> | undefined;
+  let servedCandidate: Candidate | undefined;
   const execution = executePlan({
     config: dependencies.config,
     clients: dependencies.clients,
@@ -86,8 +106,12 @@ export async function handleModelCall(
     signal: request.signal,
     startedAt: scope.startedAt,
     onFirstByte: () => scope.markFirstByte(),
+    observeParts: cached.observe,
     onStreamEnd: (outcome, error, turn) => {
-      if (outcome === 'completed') recordTurn(turn);
+      if (outcome === 'completed') {
+        recordTurn(turn);
+        cached.store(servedCandidate, undefined);
+      }
       scope.endStream(outcome, error);
     },
     onSettled: (spend) => {
@@ -108,11 +132,75 @@ export async function handleModelCall(
     // A finished answer waits for its settlement so the remaining task budget it reports is exact.
     if (settling !== undefined && admission.task !== undefined) Object.assign(result.response.headers, await settling);
   }
+  servedCandidate = result.served;
+  if (cached.state !== 'bypass' || routeConfig?.responseCache !== undefined) result.response.headers['x-switchyard-cache'] = cached.state;
+  if (!caller.read.stream && result.served !== undefined && result.response.status < 300) cached.store(result.served, result.answer);
   scope.model = result.served?.target.modelId;
   scope.attempts = result.attempts;
   scope.upstreamStatus = result.response.status;
   if (result.served !== undefined) recordTurn(result.turn);
   return result.response;
+}
+
+/** An answer from the response cache: no provider call, recorded on the ledger at cost 0. */
+function serveCacheHit(
+  dependencies: EndpointDependencies,
+  hit: NonNullable<CacheLookup['hit']>,
+  caller: CallerRequest,
+  plan: RoutePlan,
+  profile: WorkloadProfile,
+  scope: RequestScope,
+  auth: AuthenticatedKey | undefined,
+  extraHeaders: Record<string, string> | undefined,
+): GatewayResponse {
+  const response = hit.response;
+  Object.assign(response.headers, extraHeaders, { 'x-switchyard-cache': 'hit', 'x-switchyard-model': hit.servedBy, 'x-switchyard-attempts': '0', 'x-switchyard-cost-usd': formatUsd(0) });
+  if (plan.route !== undefined) response.headers['x-switchyard-route'] = plan.route;
+  scope.model = hit.servedBy;
+  const [providerName = ''] = hit.servedBy.split('/');
+  const provider = dependencies.config.providers.get(providerName);
+  if (dependencies.meter !== undefined && provider !== undefined) {
+    dependencies.meter.record({
+      time: Date.now(),
+      requestId: scope.requestId,
+      traceId: caller.request.headers['x-switchyard-trace-id'],
+      sessionId: profile.session === '' ? undefined : profile.session,
+      taskType: profile.task,
+      keyId: auth?.key.id,
+      teamId: auth?.team?.id,
+      route: plan.route,
+      rule: plan.rule,
+      provider: { name: provider.name, kind: provider.kind },
+      upstreamModel: hit.answer.model,
+      deployment: hit.servedBy,
+      attempt: 1,
+      status: 200,
+      failure: undefined,
+      fallbackReason: undefined,
+      usage: hit.answer.usage,
+      usageEstimated: false,
+      ttftMs: 0,
+      latencyMs: performance.now() - scope.startedAt,
+      streamed: caller.read.stream,
+      ingress: caller.protocol,
+      cacheHit: true,
+    });
+  }
+  if (Buffer.isBuffer(response.body) || response.body === null) return response;
+  const body = response.body;
+  return {
+    ...response,
+    body: (async function* replay() {
+      let outcome: 'completed' | 'client_closed' = 'client_closed';
+      scope.markFirstByte();
+      try {
+        yield* body;
+        outcome = 'completed';
+      } finally {
+        scope.endStream(outcome);
+      }
+    })(),
+  };
 }
 
 /** `x-switchyard-cache: off|auto` on the request wins over the route's `cache`, then `routing.cache`. */

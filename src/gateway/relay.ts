@@ -1,6 +1,11 @@
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
-import type { UsageTally } from '../metering/usage-tally.js';
+import type { StreamPart } from '../canonical/types.js';
 import type { StartedStream } from './stream-start.js';
+
+/** Reads the canonical parts of a stream on their way to the client (usage, the response cache). */
+export interface PartObserver {
+  observe(part: StreamPart): void;
+}
 
 /** How a relayed stream ended. */
 export type StreamOutcome = 'completed' | 'client_closed' | 'upstream_failed';
@@ -18,7 +23,7 @@ export interface RelayHooks {
  * were sent, the stream ends with the protocol's error event; when the client leaves, the provider
  * request is torn down.
  */
-export async function* relayStream(started: StartedStream, upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks, tally?: UsageTally): AsyncGenerator<Uint8Array> {
+export async function* relayStream(started: StartedStream, upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks, tally?: PartObserver): AsyncGenerator<Uint8Array> {
   let outcome: StreamOutcome = 'client_closed';
   let failure: Error | undefined;
   let lastChunk: Uint8Array | undefined;

@@ -4,9 +4,9 @@ import type { EncodeContext } from '../protocols/codec.js';
 import { CODECS } from '../protocols/registry.js';
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
 import type { GatewayResponse } from './http-types.js';
-import type { StreamOutcome } from './relay.js';
+import type { PartObserver, StreamOutcome } from './relay.js';
 import type { StartedStream } from './stream-start.js';
-import type { UsageTally } from '../metering/usage-tally.js';
+
 
 /**
  * Translation across protocols, always through the canonical model: caller's protocol → canonical →
@@ -90,7 +90,7 @@ export async function* translateStream(
   signal: AbortSignal,
   context: EncodeContext,
   hooks: TranslateHooks,
-  tally?: UsageTally,
+  tally?: PartObserver,
 ): AsyncGenerator<Uint8Array> {
   const { parser, decoder } = started;
   const encoder = CODECS[from].createStreamEncoder(context);

@@ -42,6 +42,8 @@ export interface AttemptFacts {
   ingress: ProtocolName;
   /** What a context policy did to the request (slide, truncate-middle), if anything. */
   contextAction?: string | undefined;
+  /** Served from the gateway's response cache: no provider was called, nothing is charged. */
+  cacheHit?: boolean;
 }
 
 const ERROR_CLASSES: Record<FailureClass | 'cancelled', LedgerErrorClass> = {
@@ -68,7 +70,7 @@ export class Meter {
 
   /** Record one attempt; returns its cost (null when unknown). */
   record(facts: AttemptFacts): number | null {
-    const cost = this.cost(facts.provider, facts.upstreamModel, facts.usage);
+    const cost = facts.cacheHit === true ? 0 : this.cost(facts.provider, facts.upstreamModel, facts.usage);
     this.sink.append({
       id: randomUUID(),
       time: facts.time,
@@ -93,7 +95,7 @@ export class Meter {
       ttft_ms: facts.ttftMs === undefined ? null : Math.round(facts.ttftMs),
       latency_ms: Math.round(facts.latencyMs),
       streamed: facts.streamed,
-      cache_hit: false,
+      cache_hit: facts.cacheHit === true,
       ingress_protocol: facts.ingress,
       context_action: facts.contextAction ?? null,
     });

@@ -8,6 +8,7 @@ import { listen, type RunningServer } from '../../server/node-server.js';
 import { Governance } from '../../governance/index.js';
 import { openKeyStore, type KeyStore } from '../../keys/index.js';
 import { openLimits, waitForRedis } from '../../limits/index.js';
+import { openResponseCacheStore, ResponseCache } from '../../response-cache/index.js';
 import type { GatewayConfig } from '../../config/types.js';
 import { flushLogger, type Logger } from '../../logging/logger.js';
 import { parseCommandArgs, parsePort, StartupError, UsageError, type Command } from '../args.js';
@@ -40,7 +41,8 @@ server.shutdown_grace_ms), then the process exits 0.`,
       if (ledger !== undefined) await closeLedger(ledger, logger);
       throw error;
     }
-    const running = await startGateway(config, logger, { port, host: values.host, ledger, governance });
+    const responseCache = openConfiguredResponseCache(config, values.redis);
+    const running = await startGateway(config, logger, { port, host: values.host, ledger, governance, responseCache });
     logger.info({ url: running.url, config: values.config }, 'switchyard listening');
     logger.flush();
     const watcher = watchConfigFile(
@@ -134,6 +136,19 @@ export async function openGovernance(config: GatewayConfig, logger: Logger, wher
   };
 }
 
+/** The response cache's store when the config asks for SQLite or Redis (memory is the gateway's default). */
+export function openConfiguredResponseCache(config: GatewayConfig, redisOverride: string | undefined): ResponseCache | undefined {
+  const settings = config.responseCache;
+  if (settings.store === 'memory') return undefined;
+  const redisUrl = settings.url ?? redisOverride ?? config.governance.redisUrl;
+  if (settings.store === 'redis' && redisUrl === undefined) throw new StartupError('response_cache.store is redis but no Redis URL is set (response_cache.url, governance.redis_url or --redis)');
+  const store =
+    settings.store === 'sqlite'
+      ? openResponseCacheStore({ kind: 'sqlite', path: settings.path ?? '.switchyard/response-cache.db', maxEntries: settings.maxEntries, maxBytes: settings.maxBytes })
+      : openResponseCacheStore({ kind: 'redis', url: redisUrl!, keyPrefix: `${config.governance.redisKeyPrefix}response-cache:` });
+  return new ResponseCache({ store, ttlMs: settings.ttlMs });
+}
+
 function redactRedis(url: string): string {
   try {
     const parsed = new URL(url);
@@ -146,7 +161,7 @@ function redactRedis(url: string): string {
 export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
-  overrides: { port?: number | undefined; host?: string | undefined; ledger?: OpenLedger | undefined; governance?: OpenGovernance | undefined },
+  overrides: { port?: number | undefined; host?: string | undefined; ledger?: OpenLedger | undefined; governance?: OpenGovernance | undefined; responseCache?: ResponseCache | undefined },
 ): Promise<RunningServer> {
   for (const provider of config.providers.values()) {
     if (provider.apiKey === undefined && PROVIDER_PROFILES[provider.kind].requiresKey) {
@@ -157,6 +172,7 @@ export async function startGateway(
     logger,
     ...(overrides.ledger !== undefined && { ledger: overrides.ledger.writer, usage: overrides.ledger.store }),
     ...(overrides.governance !== undefined && { governance: overrides.governance.governance, keys: overrides.governance.keys }),
+    ...(overrides.responseCache !== undefined && { responseCache: overrides.responseCache }),
   });
   return listen(gateway, { host: overrides.host ?? config.server.host, port: overrides.port ?? config.server.port, logger });
 }
