@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { DEFAULT_AZURE_API_VERSION, PROVIDER_PROFILES, type ProviderKind } from '../providers/kinds.js';
+import { DEFAULT_AZURE_API_VERSION, PROVIDER_PROFILES, type ProviderKind, type ProviderProfile } from '../providers/kinds.js';
 import { buildPriceCatalog, type PricingOverrides } from '../pricing/index.js';
 import { compileExpression, ExpressionError } from '../routing/expression.js';
 import { configFileSchema, type ConfigFile, type ModelEntry, type RetryEntry, type RouteEntry } from './schema.js';
@@ -120,6 +120,7 @@ function buildConfig(
         totalMs: entry.timeouts?.total_ms ?? 900_000,
       },
       maxConnections: entry.max_connections,
+      inlineMedia: entry.inline_media ?? (PROVIDER_PROFILES[entry.kind] as ProviderProfile).inlineMedia === true,
     });
   }
 
@@ -166,6 +167,7 @@ function buildConfig(
     routes,
     ledger: Object.freeze({ enabled: file.ledger.enabled, url: file.ledger.url, windowMs: file.ledger.window_ms }),
     governance: governanceConfig(file.governance, env),
+    media: Object.freeze({ maxBytes: file.media.max_bytes, timeoutMs: file.media.timeout_ms, allowPrivateHosts: file.media.allow_private_hosts }),
     responseCache: Object.freeze({
       store: file.response_cache.store,
       path: file.response_cache.path,

@@ -47,6 +47,8 @@ const providerSchema = z.strictObject({
   timeouts: timeoutsSchema.optional(),
   /** Upper bound of open connections to this provider. */
   max_connections: z.number().int().positive().optional(),
+  /** Download URL images and PDFs and send them inline (for servers that cannot fetch URLs); default per kind. */
+  inline_media: z.boolean().optional(),
 });
 
 const capability = z.enum(['vision', 'tools', 'reasoning', 'streaming', 'json_schema', 'documents']);
@@ -209,6 +211,15 @@ export const configFileSchema = z.strictObject({
       url: nonEmpty.default('sqlite:.switchyard/ledger.db'),
       /** Records are written in batches at most this far apart (≤ 200 ms: what a kill -9 can lose). */
       window_ms: z.number().int().min(1).max(200).default(100),
+    })
+    .prefault({}),
+  /** Media the gateway downloads for providers that take it only inline (`inline_media`). */
+  media: z
+    .strictObject({
+      max_bytes: z.number().int().positive().default(20 * 1024 * 1024),
+      timeout_ms: z.number().int().positive().default(10_000),
+      /** Fetch URLs on private and loopback addresses too (off: a caller could reach the gateway's own network). */
+      allow_private_hosts: z.boolean().default(false),
     })
     .prefault({}),
   /** Where cached responses are kept; routes opt in with `response_cache`. */

@@ -15,6 +15,7 @@ export interface GatewayConfig {
   readonly ledger: { enabled: boolean; url: string; windowMs: number };
   readonly governance: GovernanceConfig;
   readonly responseCache: ResponseCacheConfig;
+  readonly media: { maxBytes: number; timeoutMs: number; allowPrivateHosts: boolean };
   /** The shipped price catalog with the config's overrides (and models' `price:`) applied. */
   readonly prices: PriceCatalog;
 }
@@ -55,6 +56,8 @@ export interface ProviderConfig {
   forwardHeaders: string[];
   timeouts: ProviderTimeouts;
   maxConnections: number | undefined;
+  /** URL images and documents are downloaded and sent inline. */
+  inlineMedia: boolean;
 }
 
 export interface ProviderTimeouts {

@@ -19,6 +19,7 @@ import { prependTopLevelField, replaceTopLevelString } from '../util/json-field.
 import { adjustChatUsage } from './chat-usage-chunks.js';
 import { applyPromptCaching, type PromptCachingOptions } from '../caching/index.js';
 import { applyContextPolicy } from '../context/index.js';
+import { inlineImageUrls, type InlineUrlOptions } from '../media/inline-urls.js';
 import { decodeChatUsage } from '../protocols/openai-chat/usage.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { IngressRead } from './ingress.js';
@@ -53,6 +54,28 @@ export class CallerRequest {
       this.decoded.stream = this.read.stream;
     }
     return this.decoded;
+  }
+
+  private inlined: Promise<CanonicalRequest | undefined> | undefined;
+
+  /**
+   * The request with its URL images and documents downloaded into base64; undefined when it has none
+   * (or cannot be decoded: then it is relayed as it is). `reshaped` (a context policy's result) is
+   * inlined afresh; the caller's own request once, whatever the number of attempts.
+   */
+  withInlineMedia(options: InlineUrlOptions, reshaped?: CanonicalRequest): Promise<CanonicalRequest | undefined> {
+    const inline = (request: CanonicalRequest): Promise<CanonicalRequest | undefined> => (hasUrlMedia(request) ? inlineImageUrls(request, options) : Promise.resolve(undefined));
+    if (reshaped !== undefined) return inline(reshaped);
+    if (this.inlined === undefined) {
+      let canonical: CanonicalRequest | undefined;
+      try {
+        canonical = this.canonical();
+      } catch {
+        canonical = undefined;
+      }
+      this.inlined = canonical === undefined ? Promise.resolve(undefined) : inline(canonical);
+    }
+    return this.inlined;
   }
 
   /** Gemini clients that stream without alt=sse want a JSON array; providers are always asked for SSE. */
@@ -103,6 +126,15 @@ export interface BodyOptions {
   promptCache?: PromptCachingOptions | undefined;
   /** The conversation as a context policy reshaped it: always encoded, never relayed. */
   reshaped?: CanonicalRequest | undefined;
+}
+
+function hasUrlMedia(request: CanonicalRequest): boolean {
+  const isUrl = (part: { type: string; source?: { kind: string } }): boolean => (part.type === 'image' || part.type === 'document') && part.source?.kind === 'url';
+  return request.messages.some((message) =>
+    (message.content as Array<{ type: string; source?: { kind: string }; content?: Array<{ type: string; source?: { kind: string } }> }>).some(
+      (part) => isUrl(part) || (part.type === 'tool-result' && Array.isArray(part.content) && part.content.some(isUrl)),
+    ),
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -160,6 +192,8 @@ export interface AttemptInput {
   inputTokens?: number;
   /** Every canonical part of the served stream, as it goes out (the response cache collects them). */
   observeParts?: ((part: StreamPart) => void) | undefined;
+  /** How URL media are downloaded for providers with `inline_media`. */
+  media?: InlineUrlOptions | undefined;
   /** A context policy changed what was sent (for the ledger). */
   onContextAction?: (note: string) => void;
   /** What the request has cost once this attempt's usage is added, micro-dollars (null: unknown price). */
@@ -180,11 +214,13 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const injectUsage = caller.needsInjectedUsage(egress, input.meter);
   const reshaped = fitContext(caller, candidate, input.inputTokens);
   if (reshaped !== undefined) input.onContextAction?.(reshaped.note);
+  // Media URLs this provider cannot fetch are downloaded once per request; a bad URL is the caller's 400.
+  const inlined = provider.inlineMedia && input.media !== undefined ? await caller.withInlineMedia(input.media, reshaped?.request) : undefined;
   const encoded = caller.bodyFor(egress, candidate.target.upstreamModel, {
     maxOutput: candidate.model?.maxOutput,
     askUsage: injectUsage,
     promptCache: input.promptCache ? promptCacheOptions(provider) : undefined,
-    reshaped: reshaped?.request,
+    reshaped: inlined ?? reshaped?.request,
   });
   const body = passthrough ? relayedBody(provider, encoded.body) : encoded.body;
   const encodeContext = { requestId: input.requestId, model: candidate.target.upstreamModel, includeUsage: caller.read.includeUsage, jsonArrayStream: caller.read.jsonArrayStream };

@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.js';
 import type { UpstreamClient } from '../providers/upstream-client.js';
 import { emptyUsage, type CanonicalResponse, type CanonicalUsage, type ProtocolName, type StreamPart } from '../canonical/types.js';
 import { appendToTopLevelObject } from '../util/json-field.js';
+import { mediaFetch } from '../media/public-address.js';
 import { formatUsd, type AttemptFacts, type Meter } from '../metering/meter.js';
 import { backoffMs, classifyGatewayError, countsAgainstDeployment, retryAfterMs } from '../routing/failure.js';
 import type { WorkloadProfile } from '../routing/profile.js';
@@ -189,6 +190,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       meter: context.meter !== undefined,
       promptCache: context.promptCache === true,
       observeParts: context.observeParts,
+      media: { maxBytes: config.media.maxBytes, timeoutMs: config.media.timeoutMs, fetch: mediaFetch(config.media.allowPrivateHosts) },
       inputTokens: context.profile.inputTokens,
       onContextAction: (note) => (contextAction = note),
       requestCost: context.meter === undefined ? undefined : (usage) => {

@@ -160,7 +160,13 @@ async function readCapped(response: Response, maxBytes: number, host: string): P
 }
 
 /** A network failure's reason without the URL it may quote (undici puts the cause's code there). */
+/** Thrown by a `fetch` that refuses a URL before connecting (e.g. a private address); its message is shown. */
+export class RefusedUrlError extends Error {
+  override readonly name = 'RefusedUrlError';
+}
+
 function networkReason(error: unknown): string {
+  if (error instanceof RefusedUrlError) return error.message;
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   if (typeof cause?.code === 'string') return cause.code;
   return 'the connection failed';

@@ -26,6 +26,11 @@ export interface ProviderProfile {
   requiresContentRoles?: boolean;
   /** Takes `prompt_cache_key` (OpenAI's own API); compatible servers may refuse unknown fields. */
   promptCacheKey?: boolean;
+  /**
+   * Cannot fetch media URLs itself (local runtimes), or fetches them unreliably (Gemini needs a MIME
+   * type for every URI; Vertex refuses many public URLs): the gateway downloads and inlines them.
+   */
+  inlineMedia?: boolean;
 }
 
 export const PROVIDER_PROFILES = {
@@ -63,8 +68,8 @@ export const PROVIDER_PROFILES = {
     auth: 'bearer',
     urlScheme: 'openai',
   },
-  ollama: { protocol: 'openai-chat', defaultBaseUrl: 'http://127.0.0.1:11434/v1', requiresKey: false, auth: 'bearer', urlScheme: 'openai' },
-  vllm: { protocol: 'openai-chat', requiresKey: false, auth: 'bearer', urlScheme: 'openai' },
+  ollama: { protocol: 'openai-chat', defaultBaseUrl: 'http://127.0.0.1:11434/v1', requiresKey: false, auth: 'bearer', urlScheme: 'openai', inlineMedia: true },
+  vllm: { protocol: 'openai-chat', requiresKey: false, auth: 'bearer', urlScheme: 'openai', inlineMedia: true },
   'openai-compatible': { protocol: 'openai-chat', requiresKey: false, auth: 'bearer', urlScheme: 'openai' },
   'openai-responses': {
     protocol: 'openai-responses',
@@ -90,9 +95,10 @@ export const PROVIDER_PROFILES = {
     requiresKey: true,
     auth: 'x-goog-api-key',
     urlScheme: 'gemini',
+    inlineMedia: true,
   },
   /** Vertex AI takes an OAuth access token (e.g. `gcloud auth print-access-token`), not an API key. */
-  'vertex-gemini': { protocol: 'gemini', apiKeyEnv: 'VERTEX_ACCESS_TOKEN', requiresKey: true, auth: 'bearer', urlScheme: 'vertex', requiresContentRoles: true },
+  'vertex-gemini': { protocol: 'gemini', apiKeyEnv: 'VERTEX_ACCESS_TOKEN', requiresKey: true, auth: 'bearer', urlScheme: 'vertex', requiresContentRoles: true, inlineMedia: true },
 } as const satisfies Record<string, ProviderProfile>;
 
 export type ProviderKind = keyof typeof PROVIDER_PROFILES;
