@@ -142,6 +142,8 @@ function buildConfig(
       capabilities: new Set(entry.capabilities ?? []),
       price: entry.price === undefined ? undefined : { input: entry.price.input, output: entry.price.output, cachedInput: entry.price.cached_input, cacheWrite: entry.price.cache_write },
       contextPolicy: contextPolicy(entry.context_policy),
+      rpm: entry.rpm,
+      tpm: entry.tpm,
     });
     if (entry.reliable_context !== undefined && entry.context_window !== undefined && entry.reliable_context > entry.context_window) {
       report(['models', id, 'reliable_context'], `${entry.reliable_context} exceeds the context window (${entry.context_window})`);

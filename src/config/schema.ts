@@ -71,6 +71,9 @@ const modelSchema = z.strictObject({
   max_output: z.number().int().positive().optional(),
   capabilities: z.array(capability).optional(),
   price: priceSchema.optional(),
+  /** This deployment's own limits, shared by every route and key (requests and tokens per minute). */
+  rpm: z.number().int().positive().optional(),
+  tpm: z.number().int().positive().optional(),
   /** What a request beyond the reliable window meets on this model (src/context/README.md). */
   context_policy: z
     .union([z.enum(['refuse', 'escalate', 'truncate_middle']), z.strictObject({ slide: z.strictObject({ keep_last_turns: z.number().int().min(1).default(4) }) })], {

@@ -80,6 +80,9 @@ export interface ModelConfig {
   capabilities: ReadonlySet<string>;
   /** USD per million tokens, when the config sets it (otherwise the price catalog decides). */
   price: ModelPriceOverride | undefined;
+  /** Requests and tokens per minute this deployment may take (across replicas when counters are shared). */
+  rpm: number | undefined;
+  tpm: number | undefined;
   /** Beyond the reliable window: undefined = escalate (skip to a larger window). */
   contextPolicy: ContextPolicyConfig | undefined;
 }

@@ -51,9 +51,16 @@ export interface ExecutionContext {
    * non-streaming request, when the stream ends for a streaming one. Every attempt counts.
    */
   onSettled?(spent: RequestSpend): void;
+  /**
+   * A deployment's own rpm/tpm (models' `rpm`, `tpm`): asked before each attempt on a deployment
+   * that has limits. A refusal moves on to the next candidate as a rate-limited attempt would.
+   */
+  deploymentGate?: ((candidate: Candidate) => Promise<DeploymentVerdict>) | undefined;
   /** A deployment's breaker opened after this request's failure (alerts). */
   onBreakerOpened?: ((deployment: string, failure: string) => void) | undefined;
 }
+
+export type DeploymentVerdict = { admitted: true; settle(tokens: number): void } | { admitted: false; retryAfterMs: number; message: string };
 
 /** What a request spent over all its attempts. */
 export interface RequestSpend {
@@ -103,9 +110,11 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
   let servedAnswer: CanonicalResponse | undefined;
   let spentTokens = 0;
   let settled = false;
+  const gateSettlements: Array<(tokens: number) => void> = [];
   const settleSpend = (): void => {
     if (settled) return;
     settled = true;
+    for (const settleGate of gateSettlements) settleGate(spentTokens);
     context.onSettled?.({ micros: context.meter === undefined ? null : spentMicros, tokens: spentTokens });
   };
 
@@ -290,6 +299,20 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       if (next.waitUntil > deadline || next.waitUntil - now > plan.retry.maxBackoffMs) break;
       await sleep(next.waitUntil - now, context.signal);
       continue;
+    }
+    if (context.deploymentGate !== undefined && (next.candidate.model?.rpm !== undefined || next.candidate.model?.tpm !== undefined)) {
+      const verdict = await context.deploymentGate(next.candidate);
+      if (!verdict.admitted) {
+        const state = states.get(next.candidate.target.modelId)!;
+        state.tries += 1;
+        state.notBefore = Date.now() + verdict.retryAfterMs;
+        fallbackReasons.push(`${next.candidate.target.modelId}: deployment rate limit`);
+        const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
+        const error = new GatewayError('rate_limited', verdict.message, { retryAfter });
+        lastFailure = { failureClass: 'rate_limited', status: 429, message: verdict.message, retryAfter, render: () => renderGatewayError(error, context.caller.protocol, context.requestId) };
+        continue;
+      }
+      gateSettlements.push(verdict.settle);
     }
     const outcome = plan.hedge === undefined ? withCandidate(await attempt(next.candidate, context.signal), next.candidate) : await hedged(next.candidate);
     if (outcome.ok) return finish(outcome.success.response, outcome.candidate);

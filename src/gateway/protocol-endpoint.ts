@@ -118,6 +118,11 @@ export async function handleModelCall(
       if (admission !== undefined) settling = governance!.settle(admission, spend);
     },
     onBreakerOpened: governance === undefined ? undefined : (deployment, failure) => governance.breakerOpened(deployment, failure),
+    deploymentGate:
+      governance === undefined
+        ? undefined
+        : (candidate) =>
+            governance.admitDeployment(candidate.target.modelId, { rpm: candidate.model?.rpm, tpm: candidate.model?.tpm }, profile.inputTokens + (profile.maxOutputTokens || dependencies.config.governance.estimatedOutputTokens)),
   });
   let result: Awaited<typeof execution>;
   try {

@@ -25,6 +25,7 @@ import {
   type TaskReservation,
 } from '../limits/index.js';
 import type { Logger } from '../logging/logger.js';
+import type { DeploymentVerdict } from '../gateway/execute-plan.js';
 import { adminGuard } from '../admin/admin-auth.js';
 import { AlertDispatcher, SpendJumpDetector } from './alerts.js';
 import { isLoopback, presentedCredential } from './credentials.js';
@@ -231,6 +232,23 @@ export class Governance {
       });
     }
     return headers;
+  }
+
+  /** A deployment's own rpm/tpm, counted with every other replica's traffic when counters are shared. */
+  async admitDeployment(modelId: string, limits: { rpm: number | undefined; tpm: number | undefined }, estimatedTokens: number): Promise<DeploymentVerdict> {
+    const scope: RateLimitScope = { id: `deployment:${modelId}`, ...(limits.rpm !== undefined && { rpm: limits.rpm }), ...(limits.tpm !== undefined && { tpm: limits.tpm }) };
+    let decision;
+    try {
+      decision = await this.options.limits.rateLimiter.check([scope], estimatedTokens, this.now());
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    if (decision.admitted) {
+      const handle = decision.handle;
+      return { admitted: true, settle: (tokens) => void this.options.limits.rateLimiter.settleTokens(handle, tokens).catch(() => undefined) };
+    }
+    const limit = decision.limit === 'rpm' ? `${limits.rpm} requests per minute` : `${limits.tpm} tokens per minute`;
+    return { admitted: false, retryAfterMs: decision.retryAfterMs, message: `Deployment ${modelId} is at its limit of ${limit}; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s.` };
   }
 
   /** A breaker opened somewhere in the fleet of deployments. */

@@ -34,9 +34,12 @@ providers:
 models:
   emulator/gpt-5.5: { price: { input: 5, output: 30 } }
   emulator/gpt-5.4: { price: { input: 0.25, output: 2 } }
+  emulator/gpt-5.5-pro: { price: { input: 5, output: 30 }, rpm: 2 }
 routes:
   smart: { targets: [emulator/gpt-5.5] }
   cheap: { targets: [emulator/gpt-5.4] }
+  limited: { targets: [emulator/gpt-5.5-pro], fallbacks: [emulator/gpt-5.4] }
+  limited-only: { targets: [emulator/gpt-5.5-pro] }
 governance:
   admin_key: ${ADMIN_KEY}
   estimated_output_tokens: 50
@@ -181,6 +184,22 @@ describe('governance', () => {
     assert.ok(Number(last!.headers.get('retry-after')) >= 1);
     assert.equal(last!.headers.get('x-ratelimit-remaining-requests'), '0');
     assert.match(((await last!.json()) as { error: { message: string } }).error.message, /Rate limit of key .* 3 requests per minute/);
+  });
+
+  it('holds a deployment to its own rpm: the route falls back, or answers 429 when nothing else is left', async () => {
+    const made = await createKey({ name: 'deployment-limits' });
+    const served: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const response = await chat(made.key, 'limited');
+      assert.equal(response.status, 200);
+      served.push(response.headers.get('x-switchyard-model') ?? '');
+      if (index === 2) assert.match(response.headers.get('x-switchyard-fallback-reason') ?? '', /gpt-5\.5-pro: deployment rate limit/);
+    }
+    assert.deepEqual(served, ['emulator/gpt-5.5-pro', 'emulator/gpt-5.5-pro', 'emulator/gpt-5.4']);
+    const refused = await chat(made.key, 'limited-only');
+    assert.equal(refused.status, 429);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /Deployment emulator\/gpt-5\.5-pro is at its limit of 2 requests per minute/);
   });
 
   it('stops a key at its budget with the budget named, and alerts its thresholds once', async () => {
