@@ -13,6 +13,7 @@ import type { LedgerStore } from '../ledger/index.js';
 import { usageReport } from './usage-endpoint.js';
 import { createAdminHandler } from '../admin/index.js';
 import { createMemoryResponseCacheStore, ResponseCache } from '../response-cache/index.js';
+import { PrefixAffinity } from '../caching/index.js';
 import { adminErrorResponse } from '../admin/respond.js';
 import type { Governance, Principal } from '../governance/index.js';
 import { keyAllowsModel, keyAllowsRoute, type KeyStore } from '../keys/index.js';
@@ -117,6 +118,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     logger,
     meter: undefined,
     governance: options.governance,
+    affinity: new PrefixAffinity(),
     responseCache:
       options.responseCache ??
       new ResponseCache({

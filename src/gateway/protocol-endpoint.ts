@@ -15,6 +15,7 @@ import { formatUsd } from '../metering/meter.js';
 import type { ResponseCache } from '../response-cache/index.js';
 import type { Candidate } from '../routing/plan.js';
 import { lookupResponseCache, type CacheLookup } from './response-cache-step.js';
+import { preferDeployment, PrefixAffinity, prefixHashes } from '../caching/index.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 import type { Ingress } from './ingress.js';
 import { parseJsonObject } from './read-body.js';
@@ -29,6 +30,8 @@ export interface EndpointDependencies {
   logger: Logger;
   /** Undefined when metering is off (no ledger). */
   meter: Meter | undefined;
+  /** Where each prompt prefix was served last (cache-aware routing). */
+  affinity?: PrefixAffinity | undefined;
   /** Exact-match response cache for routes that opt in. */
   responseCache?: ResponseCache | undefined;
   /** Keys, limits and budgets; undefined runs the gateway open (library use, tests). */
@@ -138,6 +141,7 @@ export async function handleModelCall(
     if (settling !== undefined && admission.task !== undefined) Object.assign(result.response.headers, await settling);
   }
   servedCandidate = result.served;
+  if (planned.prefix !== undefined && result.served !== undefined && result.response.status < 300 && plan === planned.plan) dependencies.affinity?.record(planned.prefix, result.served.target.modelId);
   if (cached.state !== 'bypass' || routeConfig?.responseCache !== undefined) result.response.headers['x-switchyard-cache'] = cached.state;
   if (!caller.read.stream && result.served !== undefined && result.response.status < 300) cached.store(result.served, result.answer);
   scope.model = result.served?.target.modelId;
@@ -230,6 +234,8 @@ export interface PlannedCall {
   caller: CallerRequest;
   profile: WorkloadProfile;
   plan: RoutePlan;
+  /** Prompt-prefix hashes, when the route spreads requests and cache affinity applies. */
+  prefix?: string[] | undefined;
 }
 
 /** Everything up to the first provider call; also what `POST /v1/route/explain` shows. */
@@ -254,7 +260,28 @@ export function planCall(dependencies: EndpointDependencies, ingress: Ingress, r
     profile = roughProfile(request, ingress, read.stream, recorded);
   }
   const plan = planRoute(model, profile, { config: dependencies.config, health: dependencies.health, prices: dependencies.prices, explain });
-  return { caller, profile, plan };
+  const prefix = dependencies.affinity === undefined || !SPREADING_STRATEGIES.has(plan.strategy) ? undefined : preferCachedPrefix(dependencies.affinity, plan, ingress, json);
+  return { caller, profile, plan, prefix };
+}
+
+/** Strategies that spread requests over equivalent targets; priority and lowest-cost orders are the config's choice. */
+const SPREADING_STRATEGIES = new Set(['weighted', 'least-busy', 'least-latency']);
+
+/**
+ * Cache-aware routing: among a route's targets, the deployment that served the same prompt prefix
+ * recently goes first, so the provider's prompt cache is still warm there. Returns the prefix
+ * hashes, to record where this request is served.
+ */
+function preferCachedPrefix(affinity: PrefixAffinity, plan: RoutePlan, ingress: Ingress, json: Record<string, unknown>): string[] {
+  const hashes = prefixHashes(ingress.protocol, json);
+  const keys = [hashes.conversation, hashes.shared].filter((hash): hash is string => hash !== undefined);
+  const preferred = affinity.preferred(keys);
+  if (preferred !== undefined) {
+    const targets = plan.candidates.filter((candidate) => candidate.role === 'target');
+    const rest = plan.candidates.filter((candidate) => candidate.role !== 'target');
+    plan.candidates = [...preferDeployment(targets, preferred, (candidate) => candidate.target.modelId), ...rest];
+  }
+  return keys;
 }
 
 /** A profile from the raw body alone: size-based token estimate, nothing else known. */

@@ -44,6 +44,7 @@ routes:
   claude: { targets: [claude/claude-sonnet-4-6] }
   gpt: { targets: [openai/gpt-5.5] }
   gpt-uncached: { targets: [openai/gpt-5.5], cache: off }
+  spread: { targets: [claude/claude-sonnet-4-6, claude/claude-haiku-4-5], strategy: weighted }
 `,
       'prompt-cache.yaml',
       { env: {} },
@@ -97,6 +98,17 @@ routes:
     const sent = lastReceived() as { system: Array<Record<string, unknown>>; messages: Array<{ content: Array<Record<string, unknown>> }> };
     assert.equal(sent.system[0]!.cache_control, undefined, 'no breakpoint added next to the caller\'s');
     assert.deepEqual(sent.messages[0]!.content[0]!.cache_control, { type: 'ephemeral' });
+  });
+
+  it('sends requests with the same prompt prefix to the deployment that served it last, on a route that spreads load', async () => {
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: 'x', maxRetries: 0 });
+    const served = new Set<string>();
+    for (let index = 0; index < 10; index += 1) {
+      const { response } = await anthropic.messages.create({ model: 'spread', max_tokens: 20, system: `${SYSTEM}\nVariant C.`, messages: [{ role: 'user', content: `Question ${index}` }] }).withResponse();
+      served.add(response.headers.get('x-switchyard-model') ?? '');
+    }
+    // A weighted 50/50 route would pick one deployment ten times in a row with probability 1/512.
+    assert.equal(served.size, 1, [...served].join(', '));
   });
 
   it('sends OpenAI a prompt_cache_key that is the same for the same prefix, unless caching is off', async () => {
