@@ -52,6 +52,8 @@ export interface LedgerRecord {
   usage_estimated: boolean;
   /** Integer micro-dollars; null when the price is unknown. */
   cost_micros: number | null;
+  /** Cost without prompt caching minus the actual cost; 0 when nothing was cached or the price is unknown. */
+  cache_savings_micros: number;
   /** Time to first byte of the response, ms; null when none arrived. Stored rounded. */
   ttft_ms: number | null;
   /** Whole attempt, ms. Stored rounded. */
@@ -64,7 +66,7 @@ export interface LedgerRecord {
   context_action: string | null;
 }
 
-type ColumnKind = 'text' | 'text?' | 'count' | 'count?' | 'ms' | 'ms?' | 'status?' | 'bool';
+type ColumnKind = 'text' | 'text?' | 'count' | 'count?' | 'ms' | 'ms?' | 'status?' | 'bool' | 'micros';
 
 /**
  * Column order and kinds, as data: validation, inserts and the SQL files all follow this list
@@ -102,6 +104,7 @@ export const LEDGER_COLUMNS: readonly { name: keyof LedgerRecord; kind: ColumnKi
   { name: 'cache_hit', kind: 'bool' },
   { name: 'ingress_protocol', kind: 'text' },
   { name: 'context_action', kind: 'text?' },
+  { name: 'cache_savings_micros', kind: 'micros' },
 ];
 
 function valueProblem(kind: ColumnKind, value: unknown): string | undefined {
@@ -120,6 +123,8 @@ function valueProblem(kind: ColumnKind, value: unknown): string | undefined {
       return Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599 ? undefined : 'an HTTP status';
     case 'bool':
       return typeof value === 'boolean' ? undefined : 'a boolean';
+    case 'micros':
+      return Number.isSafeInteger(value) ? undefined : 'an integer';
   }
 }
 

@@ -40,6 +40,8 @@ export interface UsageGroup {
   cost_micros: number;
   /** Attempts whose price was unknown, so cost_micros is a lower bound when this is not 0. */
   unpriced_attempts: number;
+  /** What provider prompt caching saved: cost without caching minus cost (net of cache-write premiums). */
+  cache_savings_micros: number;
   /** Attempts served from the gateway's response cache. */
   response_cache_hits: number;
   /** Prompt-cache reads: cached input tokens / input tokens. */

@@ -68,6 +68,13 @@ export class Meter {
     return price === undefined ? null : priceUsage(price, usage).totalMicros;
   }
 
+  /** Cost had nothing been read from or written to the prompt cache, minus the actual cost. */
+  private cacheSavings(provider: AttemptFacts['provider'], upstreamModel: string, usage: CanonicalUsage, cost: number | null): number {
+    if (cost === null || (usage.cachedInputTokens === 0 && usage.cacheWriteTokens === 0)) return 0;
+    const uncached = this.cost(provider, upstreamModel, { ...usage, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0 });
+    return uncached === null ? 0 : uncached - cost;
+  }
+
   /** Record one attempt; returns its cost (null when unknown). */
   record(facts: AttemptFacts): number | null {
     const cost = facts.cacheHit === true ? 0 : this.cost(facts.provider, facts.upstreamModel, facts.usage);
@@ -92,6 +99,7 @@ export class Meter {
       ...ledgerTokensFromUsage(facts.usage),
       usage_estimated: facts.usageEstimated,
       cost_micros: cost,
+      cache_savings_micros: facts.cacheHit === true ? 0 : this.cacheSavings(facts.provider, facts.upstreamModel, facts.usage, cost),
       ttft_ms: facts.ttftMs === undefined ? null : Math.round(facts.ttftMs),
       latency_ms: Math.round(facts.latencyMs),
       streamed: facts.streamed,

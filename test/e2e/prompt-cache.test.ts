@@ -77,6 +77,16 @@ routes:
     const usage = second.data.usage;
     const expected = usage.input_tokens * 3 + read * 0.3 + (usage.cache_creation_input_tokens ?? 0) * 3.75 + usage.output_tokens * 15;
     assert.equal(second.response.headers.get('x-switchyard-cost-usd'), (Math.round(expected) / 1e6).toFixed(6));
+    // The ledger reports the net saving: reads at $2.70/M less than full price, minus the $0.75/M write premium.
+    const writes = (first.data.usage.cache_creation_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
+    const net = Math.round(read * 2.7 - writes * 0.75);
+    let group;
+    for (let waited = 0; waited < 50 && (group?.requests ?? 0) < 2; waited += 1) {
+      group = (await store.query({ trace_id: 'cached-turns' }, 'none'))[0];
+      if ((group?.requests ?? 0) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(Math.abs(group!.cache_savings_micros - net) <= 2, `savings ${group!.cache_savings_micros} vs ${net}`);
+    assert.ok(group!.cache_savings_micros > 0);
   });
 
   it('does the same for an OpenAI Chat client served by Claude', async () => {

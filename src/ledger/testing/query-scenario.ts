@@ -15,10 +15,10 @@ const HOUR = 3_600_000;
  *   r5  A  ok   s1/t2 k2  day 2  in 100               out 10  cost 50   latency 100
  */
 const SCENARIO = [
-  makeRecord({ request_id: 'r1', time: T + HOUR, model: 'A', session_id: 's1', trace_id: 't1', key_id: 'k1', input_tokens: 1000, cached_input_tokens: 400, output_tokens: 100, cost_micros: 500, latency_ms: 100, ttft_ms: 20, streamed: true }),
+  makeRecord({ request_id: 'r1', time: T + HOUR, model: 'A', session_id: 's1', trace_id: 't1', key_id: 'k1', input_tokens: 1000, cached_input_tokens: 400, output_tokens: 100, cost_micros: 500, cache_savings_micros: 360, latency_ms: 100, ttft_ms: 20, streamed: true }),
   makeRecord({ request_id: 'r2', time: T + 2 * HOUR, model: 'A', session_id: 's1', trace_id: 't1', key_id: 'k1', status: 429, error_class: 'rate_limited', input_tokens: 1000, output_tokens: 0, cost_micros: 0, latency_ms: 50 }),
   makeRecord({ request_id: 'r2', time: T + 2 * HOUR + 1000, attempt: 2, fallback_reason: 'rate_limited', model: 'B', provider: 'anthropic', session_id: 's1', trace_id: 't1', key_id: 'k1', input_tokens: 1000, output_tokens: 200, cost_micros: null, latency_ms: 300, ttft_ms: 60, streamed: true }),
-  makeRecord({ request_id: 'r3', time: T + 25 * HOUR, model: 'A', session_id: 's1', trace_id: 't2', key_id: 'k2', input_tokens: 2000, cached_input_tokens: 1000, output_tokens: 50, cost_micros: 700, latency_ms: 200, cache_hit: true }),
+  makeRecord({ request_id: 'r3', time: T + 25 * HOUR, model: 'A', session_id: 's1', trace_id: 't2', key_id: 'k2', input_tokens: 2000, cached_input_tokens: 1000, output_tokens: 50, cost_micros: 700, cache_savings_micros: -50, latency_ms: 200, cache_hit: true }),
   makeRecord({ request_id: 'r4', time: T + 26 * HOUR, model: 'B', provider: 'anthropic', session_id: 's2', trace_id: 't3', key_id: 'k1', input_tokens: 500, output_tokens: 500, cost_micros: 300, latency_ms: 400 }),
   makeRecord({ request_id: 'r5', time: T + 27 * HOUR, model: 'A', session_id: 's1', trace_id: 't2', key_id: 'k2', input_tokens: 100, output_tokens: 10, cost_micros: 50, latency_ms: 100 }),
 ];
@@ -38,6 +38,8 @@ export async function queryScenario(store: LedgerStore): Promise<void> {
     cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
     cost_micros: 1550,
+    // Net of a cache-write premium: 360 saved on r1, 50 lost on r3.
+    cache_savings_micros: 310,
     unpriced_attempts: 1,
     response_cache_hits: 1,
     cache_hit_ratio: 1400 / 5600,

@@ -29,6 +29,7 @@ export function makeRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecord 
     reasoning_tokens: 0,
     usage_estimated: false,
     cost_micros: 1000,
+    cache_savings_micros: 0,
     ttft_ms: null,
     latency_ms: 500,
     streamed: false,
@@ -126,6 +127,7 @@ export function generateTraffic(seed: number, requestCount: number): LedgerRecor
           reasoning_tokens: Math.floor(output * random() * 0.5),
           usage_estimated: random() < 0.05,
           cost_micros: random() < 0.05 ? null : input * 3 + output * 15,
+          cache_savings_micros: Math.floor(random() * 2000) - 200,
           // Few distinct latencies, so percentiles meet ties.
           ttft_ms: streamed && !fails ? 20 * (1 + Math.floor(random() * 40)) : null,
           latency_ms: 50 * (1 + Math.floor(random() * 100)),

@@ -50,6 +50,7 @@ function summarize(group: string | null, records: readonly LedgerRecord[]): Usag
     cache_write_1h_tokens: sum(records, (record) => record.cache_write_1h_tokens),
     reasoning_tokens: sum(records, (record) => record.reasoning_tokens),
     cost_micros: sum(records, (record) => record.cost_micros ?? 0),
+    cache_savings_micros: sum(records, (record) => record.cache_savings_micros),
     unpriced_attempts: records.filter((record) => record.cost_micros === null).length,
     response_cache_hits: records.filter((record) => record.cache_hit).length,
     cache_hit_ratio: ratio(sum(records, (record) => record.cached_input_tokens), input),
