@@ -61,6 +61,12 @@ export interface TtfbConfig {
   body: string;
   warmup: number;
   requests: number;
+  /**
+   * Text a complete stream contains (e.g. `data: [DONE]`, `event: message_stop`). When given, a
+   * stream counts as intact when it has it; when absent, it must be the bench upstream's exact
+   * 50-chunk stream (lib/openai-stream.ts).
+   */
+  streamEnd?: string;
 }
 
 export interface TtfbResult {

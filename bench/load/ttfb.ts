@@ -15,6 +15,11 @@ interface Sample {
   problem: string | null;
 }
 
+function streamProblem(config: TtfbConfig, text: string): string | null {
+  if (config.streamEnd === undefined) return verifyOpenAiStream(text).problem;
+  return text.includes(config.streamEnd) ? null : `stream ended without ${config.streamEnd}`;
+}
+
 function oneStream(config: TtfbConfig, agent: http.Agent): Promise<Sample> {
   const url = new URL(config.target.path, config.target.origin);
   const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(config.body)), ...config.target.headers };
@@ -29,7 +34,7 @@ function oneStream(config: TtfbConfig, agent: http.Agent): Promise<Sample> {
         text += chunk;
       });
       response.on('end', () => {
-        const problem = response.statusCode === 200 ? verifyOpenAiStream(text).problem : `HTTP ${String(response.statusCode)}: ${text.slice(0, 200)}`;
+        const problem = response.statusCode === 200 ? streamProblem(config, text) : `HTTP ${String(response.statusCode)}: ${text.slice(0, 200)}`;
         resolveSample({ ttfbMs: firstByteAt - startedAt, problem });
       });
       response.on('error', (error) => resolveSample({ ttfbMs: Number.NaN, problem: error.message }));
