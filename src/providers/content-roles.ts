@@ -7,8 +7,9 @@
  * The body is known to be valid JSON (it was parsed once to read it).
  */
 
+import { skipJsonValue, skipString, skipWhitespace } from '../util/json-field.js';
+
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
@@ -74,7 +75,7 @@ function memberValue(body: Buffer, open: number, key: string): [number, number] 
     cursor = skipWhitespace(body, keyEnd);
     if (body[cursor] !== COLON) return found;
     const valueStart = skipWhitespace(body, cursor + 1);
-    const valueEnd = skipValue(body, valueStart);
+    const valueEnd = skipJsonValue(body, valueStart);
     if (name === key) found = [valueStart, valueEnd];
     cursor = skipWhitespace(body, valueEnd);
     if (body[cursor] !== COMMA) break;
@@ -89,62 +90,9 @@ function arrayElements(body: Buffer, open: number): number[] {
   let cursor = skipWhitespace(body, open + 1);
   while (cursor < body.length && body[cursor] !== CLOSE_BRACKET) {
     elements.push(cursor);
-    cursor = skipWhitespace(body, skipValue(body, cursor));
+    cursor = skipWhitespace(body, skipJsonValue(body, cursor));
     if (body[cursor] !== COMMA) break;
     cursor = skipWhitespace(body, cursor + 1);
   }
   return elements;
-}
-
-/** Index just past the JSON value starting at `start`. */
-function skipValue(body: Buffer, start: number): number {
-  const first = body[start];
-  if (first === QUOTE) return skipString(body, start);
-  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
-    let index = start;
-    while (index < body.length && !isDelimiter(body[index]!)) index += 1;
-    return index;
-  }
-  let depth = 0;
-  let index = start;
-  while (index < body.length) {
-    const byte = body[index]!;
-    if (byte === QUOTE) {
-      index = skipString(body, index);
-      continue;
-    }
-    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth += 1;
-    else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-      depth -= 1;
-      if (depth === 0) return index + 1;
-    }
-    index += 1;
-  }
-  return index;
-}
-
-function isDelimiter(byte: number): boolean {
-  return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-/** Index just past the closing quote of the string starting at `start`. */
-function skipString(body: Buffer, start: number): number {
-  let index = start + 1;
-  while (index < body.length) {
-    const byte = body[index]!;
-    if (byte === BACKSLASH) index += 2;
-    else if (byte === QUOTE) return index + 1;
-    else index += 1;
-  }
-  return index;
-}
-
-function skipWhitespace(body: Buffer, start: number): number {
-  let index = start;
-  while (index < body.length) {
-    const byte = body[index]!;
-    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) break;
-    index += 1;
-  }
-  return index;
 }

@@ -47,7 +47,7 @@ export function replaceTopLevelString(body: Buffer, key: string, value: string):
 }
 
 /** Index just past the closing quote of the string starting at `start`. */
-function skipString(body: Uint8Array, start: number): number {
+export function skipString(body: Uint8Array, start: number): number {
   let index = start + 1;
   while (index < body.length) {
     const byte = body[index]!;
@@ -58,7 +58,7 @@ function skipString(body: Uint8Array, start: number): number {
   return index;
 }
 
-function skipWhitespace(body: Uint8Array, start: number): number {
+export function skipWhitespace(body: Uint8Array, start: number): number {
   let index = start;
   while (index < body.length) {
     const byte = body[index]!;
@@ -81,7 +81,7 @@ export function findTopLevelObjectValue(body: Uint8Array, key: string): [number,
         let cursor = skipWhitespace(body, end);
         if (body[cursor] === COLON) {
           cursor = skipWhitespace(body, cursor + 1);
-          if (body[cursor] === OPEN_BRACE) return [cursor, skipValue(body, cursor)];
+          if (body[cursor] === OPEN_BRACE) return [cursor, skipJsonValue(body, cursor)];
         }
       }
       index = end;
@@ -114,8 +114,15 @@ export function prependTopLevelField(body: Buffer, key: string, rawValue: string
   return Buffer.concat([body.subarray(0, open + 1), Buffer.from(`${JSON.stringify(key)}:${rawValue}${empty ? '' : ','}`), body.subarray(open + 1)]);
 }
 
-/** Index just past the object or array starting at `start`. */
-function skipValue(body: Uint8Array, start: number): number {
+/** Index just past the JSON value (string, number, literal, object or array) starting at `start`. */
+export function skipJsonValue(body: Uint8Array, start: number): number {
+  const first = body[start];
+  if (first === QUOTE) return skipString(body, start);
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
+    let index = start;
+    while (index < body.length && !isDelimiter(body[index]!)) index += 1;
+    return index;
+  }
   let depth = 0;
   let index = start;
   while (index < body.length) {
@@ -132,4 +139,8 @@ function skipValue(body: Uint8Array, start: number): number {
     index += 1;
   }
   return index;
+}
+
+function isDelimiter(byte: number): boolean {
+  return byte === 0x2c || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
