@@ -309,7 +309,7 @@ describe('property: canonical → Anthropic → canonical', () => {
 
   test('interleaved blocks still encode to a valid one-block-at-a-time stream with intact tool calls', () => {
     fc.assert(
-      fc.property(responseArbitrary, fc.integer({ min: 1, max: 5 }), fc.infiniteStream(fc.nat()), (response, chunk, picks) => {
+      fc.property(responseArbitrary.map(withUniqueCallIds), fc.integer({ min: 1, max: 5 }), fc.infiniteStream(fc.nat()), (response, chunk, picks) => {
         const parts = interleave(toParts(response, chunk), picks);
         const encoded = encodeParts(parts, { requestId: 'req_p', model: response.model });
         assertAnthropicStreamGrammar(wireEvents(encoded));
@@ -324,6 +324,11 @@ describe('property: canonical → Anthropic → canonical', () => {
     );
   });
 });
+
+/** Providers never give two tool calls of one answer the same id; the interleaving test matches calls by id. */
+function withUniqueCallIds(response: CanonicalResponse): CanonicalResponse {
+  return { ...response, content: response.content.map((part, index) => (part.type === 'tool-call' ? { ...part, id: `${part.id}_${index}` } : part)) };
+}
 
 /** A response as the stream parts a decoder would produce, deltas cut into `chunk`-sized pieces. */
 function toParts(response: CanonicalResponse, chunk: number): StreamPart[] {
