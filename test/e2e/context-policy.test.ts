@@ -5,17 +5,13 @@
  * a model without such a policy is skipped for a larger one (escalation).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseConfig } from '../../src/config/load.js';
-import { createGateway } from '../../src/gateway/create-gateway.js';
-import Database from 'better-sqlite3';
-import { LedgerWriter, openLedgerStore, type LedgerStore } from '../../src/ledger/index.js';
-import { listen, type RunningServer } from '../../src/server/node-server.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { EMULATOR_KEY } from '../support/harness.js';
+import type { LedgerStore } from '../../src/ledger/index.js';
+import { sqliteQuery } from '../../src/ledger/testing/backends.js';
+import type { RunningServer } from '../../src/server/node-server.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { EMULATOR_KEY, eventually, startMeteredHarness, type MeteredHarness } from '../support/harness.js';
 
 const filler = (words: number): string => Array.from({ length: words }, (_, index) => `word${index % 97}`).join(' ');
 
@@ -38,18 +34,13 @@ describe('context-window policies', () => {
   let emulator: RunningEmulator;
   let server: RunningServer;
   let store: LedgerStore;
-  let writer: LedgerWriter;
-  let directory: string;
+  let harness: MeteredHarness;
 
   before(async () => {
-    emulator = await startEmulator({ timeScale: 0 });
-    directory = await mkdtemp(join(tmpdir(), 'switchyard-context-'));
-    store = await openLedgerStore(join(directory, 'ledger.db'));
-    writer = new LedgerWriter(store, { windowMs: 10 });
-    const config = parseConfig(
-      `
+    harness = await startMeteredHarness(
+      (url) => `
 providers:
-  emu: { kind: openai-compatible, base_url: "${emulator.url}/openai/v1", api_key: ${EMULATOR_KEY} }
+  emu: { kind: openai-compatible, base_url: "${url}/openai/v1", api_key: ${EMULATOR_KEY} }
 models:
   emu/gpt-5.5: { context_window: 8000, reliable_context: 2000, context_policy: { slide: { keep_last_turns: 2 } } }
   emu/gpt-5.4: { context_window: 8000, reliable_context: 2000, context_policy: truncate_middle }
@@ -60,18 +51,10 @@ routes:
   truncate: { targets: [emu/gpt-5.4] }
   escalate: { targets: [emu/gpt-5.5-pro], fallbacks: [emu/gpt-5.5-2026-04-23] }
 `,
-      'context.yaml',
-      { env: {} },
     );
-    server = await listen(createGateway(config, { ledger: writer, usage: store }), { host: '127.0.0.1', port: 0 });
+    ({ emulator, server, store } = harness);
   });
-  after(async () => {
-    await server.shutdown(1_000);
-    await writer.close();
-    await store.close();
-    await emulator.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  after(() => harness.close());
 
   const send = (route: string, messages: Array<Record<string, unknown>>, trace: string): Promise<Response> =>
     fetch(`${server.url}/v1/chat/completions`, {
@@ -92,16 +75,10 @@ routes:
     const calls = new Set(sent.flatMap((message) => message.tool_calls?.map((call) => call.id) ?? []));
     const results = new Set(sent.filter((message) => message.role === 'tool').map((message) => message.tool_call_id));
     assert.deepEqual([...calls].sort(), [...results].sort(), 'no tool call without its result, nor the reverse');
-    let rows: Awaited<ReturnType<LedgerStore['tasks']>> = [];
-    for (let waited = 0; waited < 50 && rows.length === 0; waited += 1) {
-      rows = await store.tasks({ trace_id: 'ctx-slide' });
-      if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const rows = await eventually(() => store.tasks({ trace_id: 'ctx-slide' }), (tasks) => tasks.length > 0);
     assert.equal(rows.length, 1);
-    const db = new Database(join(directory, 'ledger.db'), { readonly: true });
-    const recorded = db.prepare('SELECT context_action FROM ledger_attempts WHERE trace_id = ?').get('ctx-slide') as { context_action: string };
-    db.close();
-    assert.match(recorded.context_action, /^slide: /, 'the ledger names the action');
+    const [recorded] = sqliteQuery(join(harness.directory, 'ledger.db'), "SELECT context_action FROM ledger_attempts WHERE trace_id = 'ctx-slide'") as Array<{ context_action: string }>;
+    assert.match(recorded!.context_action, /^slide: /, 'the ledger names the action');
   });
 
   it('truncates the middle of the longest text when the model says so', async () => {

@@ -21,7 +21,7 @@ import { openLimits, type LimitsStores } from '../../src/limits/index.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { listen, type RunningServer } from '../../src/server/node-server.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { EMULATOR_KEY } from '../support/harness.js';
+import { EMULATOR_KEY, eventually } from '../support/harness.js';
 
 const ADMIN_KEY = 'admin-secret-for-tests-0123456789';
 
@@ -146,11 +146,7 @@ describe('governance', () => {
     const anthropic = new Anthropic({ baseURL: server.url, apiKey: made.key, maxRetries: 0 });
     const message = await anthropic.messages.create({ model: 'cheap', max_tokens: 50, messages: [{ role: 'user', content: 'hi [[tokens: 5]]' }] });
     assert.equal(message.type, 'message');
-    let own = await ledgerStore.query({ key_id: made.id }, 'none');
-    for (let waited = 0; waited < 50 && own[0]?.requests !== 2; waited += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      own = await ledgerStore.query({ key_id: made.id }, 'none');
-    }
+    const own = await eventually(() => ledgerStore.query({ key_id: made.id }, 'none'), (groups) => groups[0]?.requests === 2);
     assert.equal(own[0]?.requests, 2);
     assert.equal((await ledgerStore.query({ team_id: teamId }, 'none'))[0]?.requests, 2);
     // The key reads its own usage, and only its own.

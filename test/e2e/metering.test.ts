@@ -15,7 +15,7 @@ import { createGateway, type Gateway } from '../../src/gateway/create-gateway.js
 import { LedgerWriter, openLedgerStore, type LedgerStore } from '../../src/ledger/index.js';
 import { listen, type RunningServer } from '../../src/server/node-server.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { EMULATOR_KEY } from '../support/harness.js';
+import { EMULATOR_KEY, eventually } from '../support/harness.js';
 
 const CONFIG = `
 providers:
@@ -97,11 +97,7 @@ describe('metering', () => {
     assert.ok(text.endsWith('data: [DONE]\n\n'), text.slice(-200));
     assert.doesNotMatch(text, /"usage"/, 'no usage chunk and no "usage":null in the chunks');
     assert.doesNotMatch(text, /"choices":\[\]/);
-    let task;
-    for (let waited = 0; waited < 50 && task === undefined; waited += 1) {
-      task = (await store.tasks({ trace_id: 'hidden-usage' })).at(0);
-      if (task === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const task = (await eventually(() => store.tasks({ trace_id: 'hidden-usage' }), (tasks) => tasks.length > 0)).at(0);
     assert.ok(task !== undefined, 'the stream was recorded');
     assert.equal(task.output_tokens, 37, 'the provider\'s exact usage, not an estimate from characters');
   });
@@ -131,10 +127,7 @@ describe('metering', () => {
     });
     await Promise.all(requests);
     // Streams are recorded when they end, just after the client saw the last byte; then the writer's window.
-    for (let waited = 0; waited < 50 && (await store.tasks({}, { limit: 1_000 })).filter((task) => task.trace_id.startsWith('meter-')).length < 60; waited += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const tasks = await store.tasks({}, { limit: 1_000 });
+    const tasks = await eventually(() => store.tasks({}, { limit: 1_000 }), (all) => all.filter((task) => task.trace_id.startsWith('meter-')).length >= 60);
     const ours = tasks.filter((task) => task.trace_id.startsWith('meter-'));
     assert.equal(ours.length, 60, 'one task per request');
     const groups = await store.query({}, 'model');

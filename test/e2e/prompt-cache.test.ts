@@ -6,17 +6,13 @@
  * caller-placed breakpoints are kept as sent; `x-switchyard-cache: off` sends the body untouched.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { parseConfig } from '../../src/config/load.js';
-import { createGateway } from '../../src/gateway/create-gateway.js';
-import { LedgerWriter, openLedgerStore, type LedgerStore } from '../../src/ledger/index.js';
-import { listen, type RunningServer } from '../../src/server/node-server.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { LedgerStore } from '../../src/ledger/index.js';
+import type { RunningServer } from '../../src/server/node-server.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { EMULATOR_KEY, eventually, startMeteredHarness, type MeteredHarness } from '../support/harness.js';
 
 /** About 3,000 tokens of stable instructions: over every Claude model's minimum cacheable prefix. */
 const SYSTEM = Array.from({ length: 300 }, (_, index) => `Rule ${index}: answer precisely, cite the file and line, and keep the tone plain.`).join('\n');
@@ -25,19 +21,14 @@ describe('automatic prompt caching', () => {
   let emulator: RunningEmulator;
   let server: RunningServer;
   let store: LedgerStore;
-  let writer: LedgerWriter;
-  let directory: string;
+  let harness: MeteredHarness;
 
   before(async () => {
-    emulator = await startEmulator({ timeScale: 0 });
-    directory = await mkdtemp(join(tmpdir(), 'switchyard-prompt-cache-'));
-    store = await openLedgerStore(join(directory, 'ledger.db'));
-    writer = new LedgerWriter(store, { windowMs: 10 });
-    const config = parseConfig(
-      `
+    harness = await startMeteredHarness(
+      (url) => `
 providers:
-  claude: { kind: anthropic, base_url: "${emulator.url}/anthropic", api_key: k }
-  openai: { kind: openai, base_url: "${emulator.url}/openai/v1", api_key: k }
+  claude: { kind: anthropic, base_url: "${url}/anthropic", api_key: k }
+  openai: { kind: openai, base_url: "${url}/openai/v1", api_key: k }
 models:
   claude/claude-sonnet-4-6: { price: { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75 } }
 routes:
@@ -46,18 +37,10 @@ routes:
   gpt-uncached: { targets: [openai/gpt-5.5], cache: off }
   spread: { targets: [claude/claude-sonnet-4-6, claude/claude-haiku-4-5], strategy: weighted }
 `,
-      'prompt-cache.yaml',
-      { env: {} },
     );
-    server = await listen(createGateway(config, { ledger: writer, usage: store }), { host: '127.0.0.1', port: 0 });
+    ({ emulator, server, store } = harness);
   });
-  after(async () => {
-    await server.shutdown(1_000);
-    await writer.close();
-    await store.close();
-    await emulator.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  after(() => harness.close());
 
   const lastReceived = () => emulator.received().at(-1)!.json as Record<string, unknown>;
 
@@ -80,11 +63,7 @@ routes:
     // The ledger reports the net saving: reads at $2.70/M less than full price, minus the $0.75/M write premium.
     const writes = (first.data.usage.cache_creation_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
     const net = Math.round(read * 2.7 - writes * 0.75);
-    let group;
-    for (let waited = 0; waited < 50 && (group?.requests ?? 0) < 2; waited += 1) {
-      group = (await store.query({ trace_id: 'cached-turns' }, 'none'))[0];
-      if ((group?.requests ?? 0) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const group = (await eventually(() => store.query({ trace_id: 'cached-turns' }, 'none'), (groups) => (groups[0]?.requests ?? 0) >= 2))[0];
     assert.ok(Math.abs(group!.cache_savings_micros - net) <= 2, `savings ${group!.cache_savings_micros} vs ${net}`);
     assert.ok(group!.cache_savings_micros > 0);
   });

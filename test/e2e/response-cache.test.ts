@@ -5,35 +5,25 @@
  * a route that did not opt in never caches.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { parseConfig } from '../../src/config/load.js';
-import { createGateway } from '../../src/gateway/create-gateway.js';
-import { LedgerWriter, openLedgerStore, type LedgerStore } from '../../src/ledger/index.js';
-import { listen, type RunningServer } from '../../src/server/node-server.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { EMULATOR_KEY } from '../support/harness.js';
+import type { LedgerStore } from '../../src/ledger/index.js';
+import type { RunningServer } from '../../src/server/node-server.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { EMULATOR_KEY, eventually, startMeteredHarness, type MeteredHarness } from '../support/harness.js';
 
 describe('response cache', () => {
   let emulator: RunningEmulator;
   let server: RunningServer;
   let store: LedgerStore;
-  let writer: LedgerWriter;
-  let directory: string;
+  let harness: MeteredHarness;
 
   before(async () => {
-    emulator = await startEmulator({ timeScale: 0 });
-    directory = await mkdtemp(join(tmpdir(), 'switchyard-response-cache-'));
-    store = await openLedgerStore(join(directory, 'ledger.db'));
-    writer = new LedgerWriter(store, { windowMs: 10 });
-    const config = parseConfig(
-      `
+    harness = await startMeteredHarness(
+      (url) => `
 providers:
-  emu: { kind: openai-compatible, base_url: "${emulator.url}/openai/v1", api_key: ${EMULATOR_KEY} }
+  emu: { kind: openai-compatible, base_url: "${url}/openai/v1", api_key: ${EMULATOR_KEY} }
 models:
   emu/gpt-5.5: { price: { input: 5, output: 30 } }
 routes:
@@ -41,18 +31,10 @@ routes:
   brief: { targets: [emu/gpt-5.5], response_cache: { ttl_ms: 150 } }
   live: { targets: [emu/gpt-5.5] }
 `,
-      'cache.yaml',
-      { env: {} },
     );
-    server = await listen(createGateway(config, { ledger: writer, usage: store }), { host: '127.0.0.1', port: 0 });
+    ({ emulator, server, store } = harness);
   });
-  after(async () => {
-    await server.shutdown(1_000);
-    await writer.close();
-    await store.close();
-    await emulator.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  after(() => harness.close());
 
   const ask = (model: string, question: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/v1/chat/completions`, {
@@ -73,14 +55,7 @@ routes:
     assert.equal(second.headers.get('x-switchyard-model'), 'emu/gpt-5.5');
     assert.equal(((await second.json()) as typeof original).choices[0]!.message.content, original.choices[0]!.message.content);
     assert.equal(providerCalls(), calls, 'no provider call');
-    let hit;
-    for (let waited = 0; waited < 50 && hit === undefined; waited += 1) {
-      hit = (await store.query({ trace_id: 'rc-hit' }, 'none'))[0];
-      if (hit === undefined || hit.requests === 0) {
-        hit = undefined;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+    const hit = (await eventually(() => store.query({ trace_id: 'rc-hit' }, 'none'), (groups) => (groups[0]?.requests ?? 0) > 0))[0];
     assert.equal(hit?.response_cache_hits, 1);
     assert.equal(hit?.cost_micros, 0);
   });

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig } from '../../src/config/load.js';
-import { createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/create-gateway.js';
+import { LedgerWriter, openLedgerStore, type LedgerStore } from '../../src/ledger/index.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { listen, type RunningServer } from '../../src/server/node-server.js';
 import { startEmulator, type EmulatorConfig, type RunningEmulator } from '../../src/emulator/index.js';
@@ -83,4 +87,52 @@ export async function postRaw(url: string, body: string, headers: Record<string,
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json: json as { error?: { message: string; type: string; code: string | null; param: string | null } } };
+}
+
+export interface MeteredHarness {
+  emulator: RunningEmulator;
+  server: RunningServer;
+  /** The ledger (SQLite in a temp folder) and its writer (10 ms window). */
+  store: LedgerStore;
+  writer: LedgerWriter;
+  /** The temp folder holding the ledger (`ledger.db`). */
+  directory: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway with a real SQLite ledger in front of a real emulator. `config` gets the emulator's
+ * URL and returns the YAML; `options` adds to what createGateway gets (governance, keys…).
+ */
+export async function startMeteredHarness(config: (emulatorUrl: string) => string, options: (directory: string) => Promise<GatewayOptions> | GatewayOptions = () => ({})): Promise<MeteredHarness> {
+  const emulator = await startEmulator({ timeScale: 0 });
+  const directory = await mkdtemp(join(tmpdir(), 'switchyard-e2e-'));
+  const store = await openLedgerStore(join(directory, 'ledger.db'));
+  const writer = new LedgerWriter(store, { windowMs: 10 });
+  const gateway = createGateway(parseConfig(config(emulator.url), 'test.yaml', { env: {} }), { ledger: writer, usage: store, ...(await options(directory)) });
+  const server = await listen(gateway, { host: '127.0.0.1', port: 0 });
+  return {
+    emulator,
+    server,
+    store,
+    writer,
+    directory,
+    async close() {
+      await server.shutdown(1_000);
+      await writer.close();
+      await store.close();
+      await emulator.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `read` (every 20 ms, up to 2 s) until `done` holds for its value; returns the last value. Records reach the ledger just after the answer. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let waited = 0; waited < 100 && !done(value); waited += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { sqliteQuery } from '../../ledger/testing/backends.js';
 import { dropSchemas, postgresQuery, TEST_POSTGRES_URL, testSchemaName } from '../../ledger/testing/postgres.js';
 import { openKeyStore } from '../open-key-store.js';
 import type { KeyStore } from '../types.js';
@@ -34,17 +34,7 @@ export function sqliteKeyBackend(): KeyTestBackend {
         url: `sqlite:${path}`,
         options: {},
         open: () => openKeyStore(`sqlite:${path}`, { busyTimeoutMs: 1000 }),
-        async sql(text) {
-          const db = new Database(path);
-          try {
-            const statement = db.prepare(text);
-            if (statement.reader) return statement.all() as Record<string, unknown>[];
-            statement.run();
-            return [];
-          } finally {
-            db.close();
-          }
-        },
+        sql: async (text) => sqliteQuery(path, text),
       };
     },
     async dispose() {

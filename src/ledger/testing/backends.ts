@@ -22,6 +22,19 @@ export interface TestBackend {
   dispose(): Promise<void>;
 }
 
+/** Runs SQL on a fresh connection to the SQLite file (outside any store), like postgresQuery. */
+export function sqliteQuery(path: string, text: string): Record<string, unknown>[] {
+  const db = new Database(path);
+  try {
+    const statement = db.prepare(text);
+    if (statement.reader) return statement.all() as Record<string, unknown>[];
+    statement.run();
+    return [];
+  } finally {
+    db.close();
+  }
+}
+
 export function sqliteTestBackend(): TestBackend {
   const folder = mkdtempSync(join(tmpdir(), 'ledger-test-'));
   let count = 0;
@@ -31,17 +44,7 @@ export function sqliteTestBackend(): TestBackend {
       const path = join(folder, `db-${(count += 1)}`, 'ledger.db');
       return {
         open: async () => openSqliteLedgerStore(path, { busyTimeoutMs: 1000 }),
-        async sql(text) {
-          const db = new Database(path);
-          try {
-            const statement = db.prepare(text);
-            if (statement.reader) return statement.all() as Record<string, unknown>[];
-            statement.run();
-            return [];
-          } finally {
-            db.close();
-          }
-        },
+        sql: async (text) => sqliteQuery(path, text),
       };
     },
     async dispose() {
