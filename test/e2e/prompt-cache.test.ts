@@ -12,7 +12,7 @@ import OpenAI from 'openai';
 import type { LedgerStore } from '../../src/ledger/index.js';
 import type { RunningServer } from '../../src/server/node-server.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { EMULATOR_KEY, eventually, startMeteredHarness, type MeteredHarness } from '../support/harness.js';
+import { eventually, startMeteredHarness, type MeteredHarness } from '../support/harness.js';
 
 /** About 3,000 tokens of stable instructions: over every Claude model's minimum cacheable prefix. */
 const SYSTEM = Array.from({ length: 300 }, (_, index) => `Rule ${index}: answer precisely, cite the file and line, and keep the tone plain.`).join('\n');
