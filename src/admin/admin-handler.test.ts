@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GatewayRequest, GatewayResponse } from '../gateway/http-types.js';
 import { hashKey, openKeyStore, type KeyStore, type Team, type VirtualKey } from '../keys/index.js';
+import { CancelSignal } from '../util/cancel-signal.js';
 import { createAdminHandler } from './admin-handler.js';
 import type { BudgetScope } from './budget-status.js';
 
@@ -36,7 +37,7 @@ interface Answer {
 async function call(handler: Handler, method: string, target: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
   const [path = '', query = ''] = target.split('?');
   const body = options.body === undefined ? Buffer.alloc(0) : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
-  const response = await handler({ method, path, query, headers: options.headers ?? AS_ADMIN, body, signal: new AbortController().signal });
+  const response = await handler({ method, path, query, headers: options.headers ?? AS_ADMIN, body, signal: new CancelSignal() });
   assert.equal(response.headers['content-type'], 'application/json');
   return { status: response.status, headers: response.headers, body: JSON.parse(String(response.body)) as AdminBody };
 }

@@ -3,6 +3,7 @@
  * answer, or a stream whose first content has arrived) or failed in a way the route can act on.
  * Nothing reaches the client before success, so every failure here can still fall back.
  */
+import type { CancelSignal } from '../util/cancel-signal.js';
 import type { CanonicalRequest, CanonicalResponse, CanonicalUsage, ProtocolName, StreamPart } from '../canonical/types.js';
 import type { PartObserver } from './relay.js';
 import { UsageTally } from '../metering/usage-tally.js';
@@ -182,7 +183,7 @@ export interface AttemptInput {
   client: UpstreamClient;
   requestId: string;
   /** Aborted when the caller leaves or when this attempt is abandoned (a lost hedge). */
-  signal: AbortSignal;
+  signal: CancelSignal;
   firstTokenMs: number | undefined;
   /** Read the usage of answers (metering); off, the bytes are only relayed. */
   meter: boolean;

@@ -11,6 +11,7 @@ import type { UpstreamClient } from '../providers/upstream-client.js';
 import { emptyUsage, type CanonicalResponse, type CanonicalUsage, type ProtocolName, type StreamPart } from '../canonical/types.js';
 import { appendToTopLevelObject } from '../util/json-field.js';
 import { mediaFetch } from '../media/public-address.js';
+import { CancelSignal } from '../util/cancel-signal.js';
 import { formatUsd, type AttemptFacts, type Meter } from '../metering/meter.js';
 import { backoffMs, classifyGatewayError, countsAgainstDeployment, retryAfterMs } from '../routing/failure.js';
 import type { WorkloadProfile } from '../routing/profile.js';
@@ -39,7 +40,7 @@ export interface ExecutionContext {
   keyId?: string | undefined;
   teamId?: string | undefined;
   /** The caller's signal. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** performance.now() at the request's arrival. */
   startedAt: number;
   random?: () => number;
@@ -88,6 +89,18 @@ export interface ExecutionResult {
   answer: CanonicalResponse | undefined;
 }
 
+/** What the ledger needs of an attempt from its start. */
+interface AttemptStart {
+  /** Epoch ms. */
+  time: number;
+  /** performance.now(). */
+  began: number;
+  attempt: number;
+  fallbackReason: string | undefined;
+  /** What a context policy did to this attempt's request, once it is known. */
+  contextAction: string | undefined;
+}
+
 interface TargetState {
   tries: number;
   /** Epoch ms before which this request will not try the target again (backoff). */
@@ -133,14 +146,23 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
   };
 
   /** One ledger record per attempt; the cost adds to the request's total. */
-  const record = (candidate: Candidate, facts: Pick<AttemptFacts, 'time' | 'attempt' | 'status' | 'failure' | 'fallbackReason' | 'ttftMs' | 'latencyMs'>, usage: CanonicalUsage | undefined, estimated = false): void => {
+  const record = (
+    candidate: Candidate,
+    start: AttemptStart,
+    status: number | undefined,
+    failure: AttemptFacts['failure'],
+    ttftMs: number | undefined,
+    usage: CanonicalUsage | undefined,
+    estimated = false,
+  ): void => {
     const charged = usage ?? { ...emptyUsage(), inputTokens: context.profile.inputTokens };
     // Counted as the ledger charges them: a failed attempt's prompt as estimated input.
     spentTokens += charged.inputTokens + charged.outputTokens;
     if (context.meter === undefined) return;
     const provider = config.providers.get(candidate.target.provider)!;
+    // Built field by field, in one shape: this runs for every attempt of every request.
     const cost = context.meter.record({
-      ...facts,
+      time: start.time,
       requestId: context.requestId,
       traceId: context.caller.request.headers['x-switchyard-trace-id'],
       sessionId: context.profile.session === '' ? undefined : context.profile.session,
@@ -149,13 +171,21 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       teamId: context.teamId,
       route: plan.route,
       rule: plan.rule,
-      provider: { name: provider.name, kind: provider.kind },
+      provider,
       upstreamModel: candidate.target.upstreamModel,
       deployment: candidate.target.modelId,
+      attempt: start.attempt,
+      status,
+      failure,
+      fallbackReason: start.fallbackReason,
       usage: charged,
       usageEstimated: estimated || usage === undefined,
+      ttftMs,
+      latencyMs: performance.now() - start.began,
       streamed: context.caller.read.stream,
       ingress: context.caller.protocol,
+      contextAction: start.contextAction,
+      cacheHit: false,
     });
     spentMicros = cost === null || spentMicros === null ? null : spentMicros + cost;
   };
@@ -175,7 +205,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     return Number.isFinite(waitUntil) ? { waitUntil } : undefined;
   };
 
-  const attempt = (candidate: Candidate, signal: AbortSignal): Promise<AttemptOutcome> => {
+  const attempt = (candidate: Candidate, signal: CancelSignal): Promise<AttemptOutcome> => {
     const state = states.get(candidate.target.modelId)!;
     state.tries += 1;
     attempts += 1;
@@ -183,11 +213,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     deployment.started();
     const attemptNumber = attempts;
     let ttft: number | undefined;
-    const time = Date.now();
-    const began = performance.now();
-    const fallbackReason = fallbackReasons.at(-1);
-    let contextAction: string | undefined;
-    const base = { time, attempt: attemptNumber, fallbackReason, get contextAction() { return contextAction; } };
+    const start: AttemptStart = { time: Date.now(), began: performance.now(), attempt: attemptNumber, fallbackReason: fallbackReasons.at(-1), contextAction: undefined };
     return runAttempt({
       caller: context.caller,
       candidate,
@@ -201,7 +227,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       observeParts: context.observeParts,
       media: { maxBytes: config.media.maxBytes, timeoutMs: config.media.timeoutMs, fetch: mediaFetch(config.media.allowPrivateHosts) },
       inputTokens: context.profile.inputTokens,
-      onContextAction: (note) => (contextAction = note),
+      onContextAction: (note) => (start.contextAction = note),
       requestCost: context.meter === undefined ? undefined : (usage) => {
         const provider = config.providers.get(candidate.target.provider)!;
         const cost = context.meter!.cost({ name: provider.name, kind: provider.kind }, candidate.target.upstreamModel, usage);
@@ -211,7 +237,7 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
       onStreamEnd: (outcome, error, tally) => {
         const { usage, estimated } = tally.result(context.profile.inputTokens);
         const failure = outcome === 'completed' ? undefined : outcome === 'client_closed' ? 'cancelled' : error instanceof GatewayError ? classifyGatewayError(error) : 'bad_response';
-        record(candidate, { ...base, status: 200, failure, ttftMs: ttft, latencyMs: performance.now() - began }, usage, estimated);
+        record(candidate, start, 200, failure, ttft, usage, estimated);
         context.onStreamEnd(outcome, error, { usage, toolCalls: tally.toolCalls });
         settleSpend();
       },
@@ -221,19 +247,19 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
         if (outcome.ok) {
           ttft = outcome.success.ttftMs;
           if (!context.caller.read.stream) {
-            record(candidate, { ...base, status: outcome.success.response.status, failure: undefined, ttftMs: ttft, latencyMs: performance.now() - began }, outcome.success.usage);
+            record(candidate, start, outcome.success.response.status, undefined, ttft, outcome.success.usage);
             servedTurn = { usage: outcome.success.usage, toolCalls: outcome.success.toolCalls ?? 0 };
             servedAnswer = outcome.success.answer;
           }
         } else {
-          record(candidate, { ...base, status: outcome.failure.status, failure: outcome.failure.failureClass, ttftMs: undefined, latencyMs: performance.now() - began }, undefined, true);
+          record(candidate, start, outcome.failure.status, outcome.failure.failureClass, undefined, undefined, true);
         }
         return outcome;
       },
       (error: unknown) => {
         deployment.abandoned();
         // Cancelled (a lost hedge, or the caller left): the prompt was sent, so its input is charged as estimated.
-        record(candidate, { ...base, status: undefined, failure: 'cancelled', ttftMs: undefined, latencyMs: performance.now() - began }, undefined, true);
+        record(candidate, start, undefined, 'cancelled', undefined, undefined, true);
         throw error;
       },
     );
@@ -329,13 +355,11 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
    */
   async function hedged(first: Candidate): Promise<(AttemptOutcome & { candidate?: Candidate })> {
     const delay = hedgeDelay(first);
-    const running: Array<{ candidate: Candidate; controller: AbortController; promise: Promise<AttemptOutcome> }> = [];
+    const running: Array<{ candidate: Candidate; signal: CancelSignal; promise: Promise<AttemptOutcome> }> = [];
     const launch = (candidate: Candidate): void => {
-      const controller = new AbortController();
-      const onAbort = (): void => controller.abort();
-      context.signal.addEventListener('abort', onAbort, { once: true });
-      const promise = attempt(candidate, controller.signal).finally(() => context.signal.removeEventListener('abort', onAbort));
-      running.push({ candidate, controller, promise });
+      const { signal, detach } = CancelSignal.following(context.signal);
+      const promise = attempt(candidate, signal).finally(detach);
+      running.push({ candidate, signal, promise });
     };
     launch(first);
     let timer: NodeJS.Timeout | undefined;
@@ -364,8 +388,8 @@ export async function executePlan(context: ExecutionContext): Promise<ExecutionR
     throw new GatewayError('internal_error', 'every hedged attempt was cancelled');
   }
 
-  function cancel(entry: { controller: AbortController; promise: Promise<AttemptOutcome> }): void {
-    entry.controller.abort();
+  function cancel(entry: { signal: CancelSignal; promise: Promise<AttemptOutcome> }): void {
+    entry.signal.abort();
     // A cancelled hedge that had already succeeded holds an open provider stream: close it.
     void entry.promise.then(
       (outcome) => {
@@ -390,7 +414,7 @@ function withCostInUsage(body: Buffer, protocol: ProtocolName, micros: number): 
 }
 
 function withCandidate(outcome: AttemptOutcome, candidate: Candidate): AttemptOutcome & { candidate?: Candidate } {
-  return { ...outcome, candidate };
+  return outcome.ok ? { ok: true, success: outcome.success, candidate } : { ok: false, failure: outcome.failure, candidate };
 }
 
 function noCandidateError(plan: RoutePlan, health: HealthRegistry): GatewayError {
@@ -403,14 +427,15 @@ function noCandidateError(plan: RoutePlan, health: HealthRegistry): GatewayError
   return new GatewayError('no_deployment_available', `No deployment can take this request${plan.route === undefined ? '' : ` on route "${plan.route}"`}: ${reasons.join('; ')}.`, { retryAfter: '1' });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: CancelSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, Math.max(0, ms));
+    const unsubscribe = signal.onAbort(done);
     function done(): void {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      unsubscribe();
       resolve();
     }
-    signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/catalogue.js';
+import { CancelSignal } from '../util/cancel-signal.js';
 import type { GatewayRequest, GatewayResponse } from './http-types.js';
 
 /** A Web Request into the gateway's request shape, enforcing the body size limit while reading. */
@@ -19,7 +20,7 @@ export async function fetchToGatewayRequest(request: Request, bodyLimit: number)
       chunks.push(Buffer.from(chunk));
     }
   }
-  return { method: request.method, path: url.pathname, query: url.search.slice(1), headers, body: Buffer.concat(chunks), signal: request.signal };
+  return { method: request.method, path: url.pathname, query: url.search.slice(1), headers, body: Buffer.concat(chunks), signal: CancelSignal.fromAbortSignal(request.signal) };
 }
 
 export function tooLarge(bodyLimit: number): GatewayError {

@@ -1,3 +1,5 @@
+import type { CancelSignal } from '../util/cancel-signal.js';
+
 /**
  * The gateway's own request and response shapes: what both front doors (the Node HTTP server and
  * the fetch-style handler) hand in and take out. Lean on purpose: the hot path converts nothing it
@@ -14,7 +16,7 @@ export interface GatewayRequest {
   headers: Record<string, string | undefined>;
   body: Buffer;
   /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** The client's IP address; undefined for in-process calls. */
   remoteAddress?: string | undefined;
 }

@@ -1,4 +1,5 @@
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.js';
+import type { CancelSignal } from '../util/cancel-signal.js';
 import type { StreamPart } from '../canonical/types.js';
 import type { StartedStream } from './stream-start.js';
 
@@ -23,7 +24,7 @@ export interface RelayHooks {
  * were sent, the stream ends with the protocol's error event; when the client leaves, the provider
  * request is torn down.
  */
-export async function* relayStream(started: StartedStream, upstream: UpstreamResponse, client: UpstreamClient, signal: AbortSignal, hooks: RelayHooks, tally?: PartObserver): AsyncGenerator<Uint8Array> {
+export async function* relayStream(started: StartedStream, upstream: UpstreamResponse, client: UpstreamClient, signal: CancelSignal, hooks: RelayHooks, tally?: PartObserver): AsyncGenerator<Uint8Array> {
   let outcome: StreamOutcome = 'client_closed';
   let failure: Error | undefined;
   let lastChunk: Uint8Array | undefined;

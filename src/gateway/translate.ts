@@ -1,4 +1,5 @@
 import type { CanonicalResponse, ProtocolName, StreamPart } from '../canonical/types.js';
+import type { CancelSignal } from '../util/cancel-signal.js';
 import { GatewayError, type RenderableError } from '../errors/catalogue.js';
 import type { EncodeContext } from '../protocols/codec.js';
 import { CODECS } from '../protocols/registry.js';
@@ -87,7 +88,7 @@ export async function* translateStream(
   started: StartedStream,
   upstream: UpstreamResponse,
   client: UpstreamClient,
-  signal: AbortSignal,
+  signal: CancelSignal,
   context: EncodeContext,
   hooks: TranslateHooks,
   tally?: PartObserver,

@@ -33,7 +33,7 @@ export async function openPostgresLedgerStore(url: string, options: PostgresLedg
       await client.query('BEGIN');
       for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
         const chunk = records.slice(start, start + ROWS_PER_STATEMENT);
-        await client.query(insertText(chunk.length), chunk.flatMap((record) => ledgerRowValues(record, false)));
+        await client.query(insertText(chunk.length), ledgerRowValues(chunk, false));
       }
       await client.query('COMMIT');
     });

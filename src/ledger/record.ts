@@ -141,16 +141,20 @@ export function ledgerRecordProblem(record: LedgerRecord): string | undefined {
   return undefined;
 }
 
-/** The values of one record in column order, as the driver binds them. */
-export function ledgerRowValues(record: LedgerRecord, booleansAsIntegers: boolean): (string | number | boolean | null)[] {
-  return LEDGER_COLUMNS.map(({ name, kind }) => {
-    const value = record[name];
-    if (value === null) return null;
-    if (kind === 'bool') return booleansAsIntegers ? (value ? 1 : 0) : value;
-    // Durations come from performance.now() and are fractional; the ledger keeps whole ms.
-    if (kind === 'ms' || kind === 'ms?') return Math.round(value as number);
-    return value;
-  });
+/** The values of records in column order, one row after another, as the driver binds them. */
+export function ledgerRowValues(records: readonly LedgerRecord[], booleansAsIntegers: boolean): (string | number | boolean | null)[] {
+  const values: (string | number | boolean | null)[] = [];
+  for (const record of records) {
+    for (const { name, kind } of LEDGER_COLUMNS) {
+      const value = record[name];
+      if (value === null) values.push(null);
+      else if (kind === 'bool') values.push(booleansAsIntegers ? (value ? 1 : 0) : value);
+      // Durations come from performance.now() and are fractional; the ledger keeps whole ms.
+      else if (kind === 'ms' || kind === 'ms?') values.push(Math.round(value as number));
+      else values.push(value);
+    }
+  }
+  return values;
 }
 
 /** The token fields of a record from the canonical usage the codecs read. */

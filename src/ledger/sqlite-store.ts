@@ -32,7 +32,7 @@ export function openSqliteLedgerStore(path: string, options: SqliteLedgerOptions
   const insertAll = db.transaction((records: readonly LedgerRecord[]) => {
     for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
       const chunk = records.slice(start, start + ROWS_PER_STATEMENT);
-      insertStatement(chunk.length).run(chunk.flatMap((record) => ledgerRowValues(record, true)));
+      insertStatement(chunk.length).run(ledgerRowValues(chunk, true));
     }
   });
 

@@ -2,14 +2,13 @@
  * Turns each upstream attempt into a ledger record with its exact cost. Every attempt is recorded,
  * failed, retried and cancelled ones included, so "what did this request cost" sums its attempts.
  */
-import { randomUUID } from 'node:crypto';
 import type { CanonicalUsage, ProtocolName } from '../canonical/types.js';
 import type { LedgerErrorClass, LedgerRecord } from '../ledger/record.js';
-import { ledgerTokensFromUsage } from '../ledger/record.js';
 import type { PriceCatalog } from '../pricing/catalog.js';
 import { priceUsage } from '../pricing/price-usage.js';
 import type { ProviderKind } from '../providers/kinds.js';
 import type { FailureClass } from '../routing/failure.js';
+import { uuidV7 } from '../util/uuid-v7.js';
 
 /** Where records go: the ledger writer (append never blocks the request). */
 export interface LedgerSinkQueue {
@@ -77,9 +76,11 @@ export class Meter {
 
   /** Record one attempt; returns its cost (null when unknown). */
   record(facts: AttemptFacts): number | null {
-    const cost = facts.cacheHit === true ? 0 : this.cost(facts.provider, facts.upstreamModel, facts.usage);
+    const { usage } = facts;
+    const cost = facts.cacheHit === true ? 0 : this.cost(facts.provider, facts.upstreamModel, usage);
     this.sink.append({
-      id: randomUUID(),
+      // Time-ordered: the ledger's primary key index grows at its right edge.
+      id: uuidV7(),
       time: facts.time,
       request_id: facts.requestId,
       trace_id: facts.traceId ?? null,
@@ -96,10 +97,15 @@ export class Meter {
       status: facts.status ?? null,
       error_class: facts.failure === undefined ? null : ERROR_CLASSES[facts.failure],
       fallback_reason: facts.fallbackReason ?? null,
-      ...ledgerTokensFromUsage(facts.usage),
+      input_tokens: usage.inputTokens,
+      output_tokens: usage.outputTokens,
+      cached_input_tokens: usage.cachedInputTokens,
+      cache_write_tokens: usage.cacheWriteTokens,
+      cache_write_1h_tokens: usage.cacheWrite1hTokens ?? 0,
+      reasoning_tokens: usage.reasoningTokens,
       usage_estimated: facts.usageEstimated,
       cost_micros: cost,
-      cache_savings_micros: facts.cacheHit === true ? 0 : this.cacheSavings(facts.provider, facts.upstreamModel, facts.usage, cost),
+      cache_savings_micros: facts.cacheHit === true ? 0 : this.cacheSavings(facts.provider, facts.upstreamModel, usage, cost),
       ttft_ms: facts.ttftMs === undefined ? null : Math.round(facts.ttftMs),
       latency_ms: Math.round(facts.latencyMs),
       streamed: facts.streamed,

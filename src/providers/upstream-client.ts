@@ -1,6 +1,7 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors/catalogue.js';
 import type { ProviderConfig } from '../config/types.js';
+import { CancelSignal } from '../util/cancel-signal.js';
 
 export interface UpstreamRequest {
   /** Path and query below the provider's base URL, e.g. `/chat/completions`. */
@@ -8,7 +9,7 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body: Buffer;
   /** The caller's signal: aborting it cancels the upstream request. */
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 export interface UpstreamResponse {
@@ -45,18 +46,15 @@ export class UpstreamClient {
   }
 
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const controller = new AbortController();
-    const onCallerAbort = (): void => controller.abort(request.signal.reason);
-    if (request.signal.aborted) onCallerAbort();
-    else request.signal.addEventListener('abort', onCallerAbort, { once: true });
+    const { signal, detach } = CancelSignal.following(request.signal);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort(new GatewayError('upstream_timeout', this.describe(`did not finish within total_ms=${this.provider.timeouts.totalMs}`)));
+      signal.abort(new GatewayError('upstream_timeout', this.describe(`did not finish within total_ms=${this.provider.timeouts.totalMs}`)));
     }, this.provider.timeouts.totalMs);
     const finish = (): void => {
       clearTimeout(timer);
-      request.signal.removeEventListener('abort', onCallerAbort);
+      detach();
     };
     try {
       const response = await this.pool.request({
@@ -64,12 +62,12 @@ export class UpstreamClient {
         path: this.basePath + request.path,
         headers: request.headers,
         body: request.body,
-        signal: controller.signal,
+        signal,
       });
       return { status: response.statusCode, headers: response.headers, body: response.body, finish };
     } catch (error) {
       finish();
-      throw timedOut || request.signal.aborted ? (controller.signal.reason as Error) : this.classify(error);
+      throw timedOut || request.signal.aborted ? (signal.reason as Error) : this.classify(error);
     }
   }
 

@@ -5,6 +5,7 @@ import { tooLarge } from '../gateway/fetch-adapter.js';
 import type { Gateway } from '../gateway/create-gateway.js';
 import type { GatewayRequest, GatewayResponse } from '../gateway/http-types.js';
 import type { Logger } from '../logging/logger.js';
+import { CancelSignal } from '../util/cancel-signal.js';
 
 export interface RunningServer {
   server: Server;
@@ -51,9 +52,9 @@ export async function listen(gateway: Gateway, options: { host: string; port: nu
 }
 
 async function serveOne(gateway: Gateway, request: IncomingMessage, response: ServerResponse, bodyLimit: number, logger: Logger | undefined): Promise<void> {
-  const controller = new AbortController();
+  const signal = new CancelSignal();
   response.once('close', () => {
-    if (!response.writableFinished) controller.abort(new Error('client closed the connection'));
+    if (!response.writableFinished) signal.abort(new Error('client closed the connection'));
   });
   try {
     const body = await readRequestBody(request, bodyLimit);
@@ -71,7 +72,7 @@ async function serveOne(gateway: Gateway, request: IncomingMessage, response: Se
       query: queryStart === -1 ? '' : url.slice(queryStart + 1),
       headers: request.headers as Record<string, string | undefined>,
       body,
-      signal: controller.signal,
+      signal,
       remoteAddress: request.socket.remoteAddress,
     };
     await writeResponse(response, await gateway.handle(gatewayRequest));
@@ -82,18 +83,46 @@ async function serveOne(gateway: Gateway, request: IncomingMessage, response: Se
   }
 }
 
-/** The whole body, or undefined when it exceeds the limit (checked before reading when declared). */
-async function readRequestBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/**
+ * The whole body, or undefined when it exceeds the limit (checked before reading when declared).
+ * Plain listeners rather than `for await`: an async iterator per request costs more than the read.
+ */
+function readRequestBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const declared = request.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  if (declared !== undefined && Number(declared) > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    // A client that goes away mid-body: 'close' without 'end'.
+    const onClose = (): void => {
+      if (!request.complete) onError(new Error('the client closed the connection before sending the whole body'));
+    };
+    const cleanup = (): void => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
 }
 
 async function writeResponse(response: ServerResponse, result: GatewayResponse): Promise<void> {

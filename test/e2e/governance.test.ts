@@ -21,6 +21,7 @@ import { openLimits, type LimitsStores } from '../../src/limits/index.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { listen, type RunningServer } from '../../src/server/node-server.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { CancelSignal } from '../../src/util/cancel-signal.js';
 import { EMULATOR_KEY, eventually } from '../support/harness.js';
 
 const ADMIN_KEY = 'admin-secret-for-tests-0123456789';
@@ -283,7 +284,7 @@ describe('governance', () => {
         query: '',
         headers: { 'content-type': 'application/json' },
         body: Buffer.from(JSON.stringify({ model: 'cheap', messages: [{ role: 'user', content: 'hi' }] })),
-        signal: new AbortController().signal,
+        signal: new CancelSignal(),
         remoteAddress,
       });
       assert.equal((await open.handle(request('127.0.0.1'))).status, 200);

@@ -317,8 +317,10 @@ export function responseArbitrary(protocols: readonly ProtocolName[], options: {
       id,
       model: 'client-model',
       created,
-      // Tool-call ids are unique in a response, as every provider makes them.
-      content: content.map((item, index) => (item.type === 'tool-call' ? { ...item, id: `call_${index}` } : item)),
+      // Tool-call and reasoning-item ids are unique in a response, as every provider makes them.
+      content: content.map((item, index) =>
+        item.type === 'tool-call' ? { ...item, id: `call_${index}` } : item.type === 'reasoning' && item.itemId !== undefined ? { ...item, itemId: `${item.itemId}_${index}` } : item,
+      ),
       finishReason,
       usage: counts,
     }));
