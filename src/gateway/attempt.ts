@@ -6,7 +6,7 @@
 import type { CancelSignal } from '../util/cancel-signal.js';
 import type { CanonicalRequest, CanonicalResponse, CanonicalUsage, ProtocolName, StreamPart } from '../canonical/types.js';
 import type { PartObserver } from './relay.js';
-import { UsageTally } from '../metering/usage-tally.js';
+import { UsageTally, type StreamUsage } from '../metering/usage-tally.js';
 import { formatUsd } from '../metering/meter.js';
 import type { ProviderConfig } from '../config/types.js';
 import { GatewayError, toRenderable, type ErrorKind, type RenderableError } from '../errors/catalogue.js';
@@ -17,7 +17,7 @@ import { CODECS } from '../protocols/registry.js';
 import { classifyGatewayError, classifyStreamError, classifyUpstreamError, type FailureClass } from '../routing/failure.js';
 import type { Candidate } from '../routing/plan.js';
 import { prependTopLevelField, replaceTopLevelString } from '../util/json-field.js';
-import { adjustChatUsage } from './chat-usage-chunks.js';
+import { ChatStreamUsage, shapeStream } from './chat-stream-usage.js';
 import { applyPromptCaching, type PromptCachingOptions } from '../caching/index.js';
 import { applyContextPolicy } from '../context/index.js';
 import { inlineImageUrls, type InlineUrlOptions } from '../media/inline-urls.js';
@@ -200,7 +200,7 @@ export interface AttemptInput {
   /** What the request has cost once this attempt's usage is added, micro-dollars (null: unknown price). */
   requestCost?: (usage: CanonicalUsage) => number | null;
   /** Called when the client's stream ends, with what its usage was (for logs, the ledger and sessions). */
-  onStreamEnd(outcome: StreamOutcome, error: Error | undefined, tally: UsageTally): void;
+  onStreamEnd(outcome: StreamOutcome, error: Error | undefined, usage: StreamUsage): void;
   onFirstByte(): void;
 }
 
@@ -281,22 +281,31 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     };
   }
   const ttftMs = performance.now() - started;
+  const requestCost = caller.read.includeUsage ? input.requestCost : undefined;
+  const costFor =
+    requestCost === undefined
+      ? undefined
+      : (usage: Record<string, unknown>): string | undefined => {
+          const micros = requestCost(decodeChatUsage(usage));
+          return micros === null ? undefined : formatUsd(micros);
+        };
+  // An OpenAI Chat stream's usage chunk is adjusted for the caller (hidden, or given the cost); a
+  // relayed one is also metered from its bytes. Every other stream is metered from its decoded parts.
+  const chat = caller.protocol === 'openai-chat' && (injectUsage || costFor !== undefined || (passthrough && input.meter)) ? new ChatStreamUsage({ hideUsage: injectUsage, costFor }) : undefined;
+  const meteredFromBytes = passthrough && chat !== undefined;
   const tally = new UsageTally();
-  const hooks = { onFirstChunk: input.onFirstByte, onEnd: (outcome: StreamOutcome, error?: Error) => input.onStreamEnd(outcome, error, tally) };
+  const usage: StreamUsage = meteredFromBytes ? chat : tally;
+  const hooks = { onFirstChunk: input.onFirstByte, onEnd: (outcome: StreamOutcome, error?: Error) => input.onStreamEnd(outcome, error, usage) };
   const extra = input.observeParts;
-  const observer: PartObserver = extra === undefined ? tally : { observe: (part) => (tally.observe(part), extra(part)) };
-  let stream = passthrough
-    ? relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError: (error, lastChunk) => renderStreamError(caller.protocol, error, encodeContext, lastChunk) }, input.meter || extra !== undefined ? observer : undefined)
-    : translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks, observer);
-  if (caller.protocol === 'openai-chat' && (injectUsage || (caller.read.includeUsage && input.requestCost !== undefined))) {
-    const requestCost = input.requestCost;
-    stream = adjustChatUsage(stream, {
-      hideUsage: injectUsage,
-      costFor: requestCost === undefined ? undefined : (usage) => {
-        const micros = requestCost(decodeChatUsage(usage));
-        return micros === null ? undefined : formatUsd(micros);
-      },
-    });
+  const withExtra: PartObserver = extra === undefined ? tally : { observe: (part) => (tally.observe(part), extra(part)) };
+  let stream: AsyncIterable<Uint8Array>;
+  if (passthrough) {
+    const parts = meteredFromBytes ? (extra === undefined ? undefined : { observe: extra }) : input.meter || extra !== undefined ? withExtra : undefined;
+    const renderError = (error: Error, lastChunk: Uint8Array | undefined): Uint8Array => renderStreamError(caller.protocol, error, encodeContext, lastChunk);
+    stream = relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError }, { parts, shaper: chat });
+  } else {
+    stream = translateStream(caller.protocol, start.stream, upstream, client, input.signal, encodeContext, hooks, withExtra);
+    if (chat !== undefined) stream = shapeStream(stream, chat);
   }
   const discard = (): void => {
     upstream.finish();

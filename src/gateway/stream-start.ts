@@ -17,7 +17,10 @@ export interface StartedStream {
   decoder: StreamDecoder;
   /** Raw chunks read so far, in order. */
   heldChunks: Uint8Array[];
-  /** Parts decoded from them, in order. */
+  /**
+   * Parts decoded from them, in order, up to the first content. The parser holds the rest of those
+   * chunks unparsed: a continuation that needs parts reads them next; a byte relay never has to.
+   */
   heldParts: StreamPart[];
   /** The provider's body has ended (a stream with no content at all). */
   ended: boolean;
@@ -62,18 +65,17 @@ export async function awaitFirstContent(body: AsyncIterable<Uint8Array>, protoco
         return { ok: true, stream };
       }
       stream.heldChunks.push(next.value);
-      // Decode the whole chunk before deciding: the parser has consumed it, so every part it holds must be kept.
-      let content = false;
-      let error: StreamStart & { ok: false } | undefined;
-      for (const event of stream.parser.push(next.value)) {
+      // Parse and decode event by event up to the first content; the rest stays in the parser.
+      stream.parser.feed(next.value);
+      for (let event = stream.parser.next(); event !== undefined; event = stream.parser.next()) {
+        let content = false;
         for (const part of stream.decoder.push(event)) {
           stream.heldParts.push(part);
-          if (part.type === 'error' && !content && error === undefined) error = { ok: false, error: part.error, stream };
-          else if (CONTENT_PARTS.has(part.type)) content = true;
+          if (part.type === 'error' && !content) return { ok: false, error: part.error, stream };
+          if (CONTENT_PARTS.has(part.type)) content = true;
         }
+        if (content) return { ok: true, stream };
       }
-      if (error !== undefined) return error;
-      if (content) return { ok: true, stream };
     }
   } finally {
     clearTimeout(timer);

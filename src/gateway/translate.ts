@@ -106,6 +106,8 @@ export async function* translateStream(
     let out = '';
     for (const part of started.heldParts) out += encode(part);
     started.heldParts.length = 0;
+    // The rest of the chunks read so far, left unparsed after the first content: sent now, not with the next read.
+    for (let event = parser.next(); event !== undefined; event = parser.next()) for (const part of decoder.push(event)) out += encode(part);
     if (out !== '') yield Buffer.from(out);
     if (!started.ended) {
       for (;;) {

@@ -7,7 +7,15 @@ import { emptyUsage, type CanonicalUsage, type StreamPart } from '../canonical/t
 
 const CHARS_PER_TOKEN = 4;
 
-export class UsageTally {
+/** What a finished stream reports to metering and to the session's trace. */
+export interface StreamUsage {
+  /** Tool calls the answer made. */
+  readonly toolCalls: number;
+  /** The usage the provider reported, or an estimate (marked) when it reported none. */
+  result(estimatedInputTokens: number): { usage: CanonicalUsage; estimated: boolean };
+}
+
+export class UsageTally implements StreamUsage {
   private reported: Partial<CanonicalUsage> | undefined;
   private generatedChars = 0;
   /** Tool calls the answer made (for the session's trace). */
