@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '../config/types.js';
 import { GatewayError, toRenderable } from '../errors/catalogue.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import { writeAccessLine } from '../logging/access-log.js';
 import type { ProtocolName } from '../canonical/types.js';
 import { CODECS } from '../protocols/registry.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
@@ -235,28 +236,21 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   }
 
   function logRequest(scope: RequestScope, request: GatewayRequest, status: number, stream?: { outcome: StreamOutcome; firstByteAt: number | undefined; error: Error | undefined }): void {
-    if (!logger.isLevelEnabled('info')) return;
-    const now = performance.now();
-    logger.info(
-      {
-        request_id: scope.requestId,
-        method: request.method,
-        path: request.path,
-        route: scope.route,
-        model: scope.model,
-        status,
-        upstream_status: scope.upstreamStatus,
-        attempts: scope.attempts,
-        stream: scope.stream,
-        latency_ms: Math.round((now - scope.startedAt) * 100) / 100,
-        ...(stream !== undefined && {
-          outcome: stream.outcome,
-          first_byte_ms: stream.firstByteAt === undefined ? undefined : Math.round((stream.firstByteAt - scope.startedAt) * 100) / 100,
-          error: stream.error?.message,
-        }),
-      },
-      'request',
-    );
+    writeAccessLine(logger, {
+      request_id: scope.requestId,
+      method: request.method,
+      path: request.path,
+      route: scope.route,
+      model: scope.model,
+      status,
+      upstream_status: scope.upstreamStatus,
+      attempts: scope.attempts,
+      stream: scope.stream,
+      latency_ms: Math.round((performance.now() - scope.startedAt) * 100) / 100,
+      outcome: stream?.outcome,
+      first_byte_ms: stream?.firstByteAt === undefined ? undefined : Math.round((stream.firstByteAt - scope.startedAt) * 100) / 100,
+      error: stream?.error?.message,
+    });
   }
 
   return {
