@@ -1,4 +1,10 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+/** pg is loaded the first time a PostgreSQL pool opens: the embedded SQLite default never pays its memory. */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
 import { LedgerSchemaError, pendingLedgerMigrations, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 
 export interface PostgresLedgerOptions {
@@ -94,7 +100,7 @@ export async function openMigratedPostgresPool(url: string, options: PostgresLed
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new RangeError(`${purpose}: schema must be a plain identifier, got ${JSON.stringify(schema)}`);
   const settings = [`-c statement_timeout=${Math.floor(options.statementTimeoutMs ?? 30_000)}`];
   if (schema !== undefined) settings.push(`-c search_path=${schema}`);
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: options.poolSize ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../limits/redis-client.js';
 import { parseEntry, serializeEntry, type CacheEntry } from './entry.js';
 import { DEFAULT_MAX_ENTRY_BYTES, type EntryLimit, type ResponseCacheStore } from './store.js';
 
@@ -61,5 +62,6 @@ export function openRedisResponseCacheStore(options: RedisStoreOptions): Respons
 function connect(options: RedisStoreOptions): Redis {
   if (options.url === undefined) throw new Error('the Redis response cache needs a client or a url');
   // One retry, then fail: a cache that cannot answer quickly is a miss, not a stalled request.
-  return new Redis(options.url, { maxRetriesPerRequest: 1, commandTimeout: options.commandTimeoutMs ?? 250 });
+  const { Redis: RedisClient } = loadIoredis();
+  return new RedisClient(options.url, { maxRetriesPerRequest: 1, commandTimeout: options.commandTimeoutMs ?? 250 });
 }
