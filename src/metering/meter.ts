@@ -4,6 +4,7 @@
  */
 import type { CanonicalUsage, ProtocolName } from '../canonical/types.js';
 import type { LedgerErrorClass, LedgerRecord } from '../ledger/record.js';
+import { ledgerTokensFromUsage } from '../ledger/record.js';
 import type { PriceCatalog } from '../pricing/catalog.js';
 import { priceUsage } from '../pricing/price-usage.js';
 import type { ProviderKind } from '../providers/kinds.js';
@@ -97,12 +98,7 @@ export class Meter {
       status: facts.status ?? null,
       error_class: facts.failure === undefined ? null : ERROR_CLASSES[facts.failure],
       fallback_reason: facts.fallbackReason ?? null,
-      input_tokens: usage.inputTokens,
-      output_tokens: usage.outputTokens,
-      cached_input_tokens: usage.cachedInputTokens,
-      cache_write_tokens: usage.cacheWriteTokens,
-      cache_write_1h_tokens: usage.cacheWrite1hTokens ?? 0,
-      reasoning_tokens: usage.reasoningTokens,
+      ...ledgerTokensFromUsage(usage),
       usage_estimated: facts.usageEstimated,
       cost_micros: cost,
       cache_savings_micros: facts.cacheHit === true ? 0 : this.cacheSavings(facts.provider, facts.upstreamModel, usage, cost),
