@@ -2,7 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { childOpenFileLimit, LOAD_CORE, repoRoot, SUBJECT_CORE, tasksetAvailable } from '../lib/children.js';
+import { spawnSync } from 'node:child_process';
+import { childOpenFileLimit, installCleanupHandlers, LOAD_CORE, repoRoot, SUBJECT_CORE, tasksetAvailable } from '../lib/children.js';
 
 export interface Environment {
   startedAt: string;
@@ -32,6 +33,18 @@ export function describeEnvironment(): Environment {
     loadAverageAtStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
     loadAverageAtEnd: Number.NaN,
   };
+}
+
+/**
+ * What every interleaved benchmark does first: children are stopped however it ends, the
+ * orchestrator moves to the load core, and the environment is logged and returned.
+ */
+export function startOrchestrator(log: (line: string) => void): Environment {
+  installCleanupHandlers();
+  const environment = describeEnvironment();
+  if (tasksetAvailable()) spawnSync('taskset', ['-p', '-c', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
+  log(`${environment.cpuModel}, ${environment.cores} cores, Node ${environment.node}; ${environment.pinning}; load average ${environment.loadAverageAtStart}`);
+  return environment;
 }
 
 export function finishEnvironment(environment: Environment): void {

@@ -7,7 +7,6 @@
  * time to first byte. Subjects run in interleaved rounds (bench/ab/rounds.ts).
  * Writes bench/results/cross-protocol.{md,json,svg}. See bench/README.md.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +24,9 @@ import {
 import { parseRoundOptions, ROUND_OPTIONS_USAGE, type RoundOptions } from '../ab/options.js';
 import { firstByte, requireClean, saturate, waitForQuieterMachine, type SaturationFigures } from '../ab/phases.js';
 import { startEmulatorChild, startGatewayChild, startParseProxyChild } from '../ab/processes.js';
-import { describeEnvironment, finishEnvironment, formatNumber, progressLogger, writeResultFiles } from '../ab/report-files.js';
+import { startOrchestrator, finishEnvironment, formatNumber, progressLogger, writeResultFiles } from '../ab/report-files.js';
 import { runInterleaved, type RoundPhase, type RoundResult } from '../ab/rounds.js';
-import { installCleanupHandlers, LOAD_CORE, stopAllChildren, tasksetAvailable } from '../lib/children.js';
+import { stopAllChildren } from '../lib/children.js';
 import { httpRequest } from '../lib/http.js';
 import type { Target } from '../load/protocol.js';
 import { UsageError } from '../options.js';
@@ -129,10 +128,7 @@ async function main(): Promise<void> {
     return;
   }
   const { options } = parsed;
-  installCleanupHandlers();
-  const environment = describeEnvironment();
-  if (tasksetAvailable()) spawnSync('taskset', ['-p', '-c', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
-  log(`${environment.cpuModel}, ${environment.cores} cores, Node ${environment.node}; ${environment.pinning}; load average ${environment.loadAverageAtStart}`);
+  const environment = startOrchestrator(log);
 
   const tempDir = await mkdtemp(join(os.tmpdir(), 'switchyard-bench-cross-protocol-'));
   let rounds: RoundResult<CrossProtocolMeasurement>[] = [];

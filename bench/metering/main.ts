@@ -6,7 +6,6 @@
  * gateway is stopped gracefully and the rows in its ledger are counted against what it appended.
  * Writes bench/results/metering.{md,json,svg}. See bench/README.md.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +19,9 @@ import {
 import { parseRoundOptions, ROUND_OPTIONS_USAGE, type RoundOptions } from '../ab/options.js';
 import { paced, requireClean, saturate, waitForQuieterMachine, type MeasuredPids } from '../ab/phases.js';
 import { gatewayCounts, startEmulatorChild, startGatewayChild, stopGatewayGracefully, type RunningGateway } from '../ab/processes.js';
-import { describeEnvironment, finishEnvironment, formatNumber, progressLogger, writeResultFiles } from '../ab/report-files.js';
+import { startOrchestrator, finishEnvironment, formatNumber, progressLogger, writeResultFiles } from '../ab/report-files.js';
 import { runInterleaved, type RoundPhase, type RoundResult } from '../ab/rounds.js';
-import { installCleanupHandlers, LOAD_CORE, stopAllChildren, tasksetAvailable } from '../lib/children.js';
+import { stopAllChildren } from '../lib/children.js';
 import { httpRequest } from '../lib/http.js';
 import type { Target } from '../load/protocol.js';
 import { UsageError } from '../options.js';
@@ -139,10 +138,7 @@ async function main(): Promise<void> {
     return;
   }
   const { options } = parsed;
-  installCleanupHandlers();
-  const environment = describeEnvironment();
-  if (tasksetAvailable()) spawnSync('taskset', ['-p', '-c', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
-  log(`${environment.cpuModel}, ${environment.cores} cores, Node ${environment.node}; ${environment.pinning}; load average ${environment.loadAverageAtStart}`);
+  const environment = startOrchestrator(log);
 
   const tempDir = await mkdtemp(join(os.tmpdir(), 'switchyard-bench-metering-'));
   const postgresUrl = typeof parsed.extra.postgres === 'string' ? parsed.extra.postgres : DEFAULT_POSTGRES_URL;

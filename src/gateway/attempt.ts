@@ -300,7 +300,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const withExtra: PartObserver = extra === undefined ? tally : { observe: (part) => (tally.observe(part), extra(part)) };
   let stream: AsyncIterable<Uint8Array>;
   if (passthrough) {
-    const parts = meteredFromBytes ? (extra === undefined ? undefined : { observe: extra }) : input.meter || extra !== undefined ? withExtra : undefined;
+    // Chunks are decoded into parts only for a reader: the tally (unless metered from bytes) or the response cache.
+    let parts: PartObserver | undefined;
+    if (!meteredFromBytes && (input.meter || extra !== undefined)) parts = withExtra;
+    else if (meteredFromBytes && extra !== undefined) parts = { observe: extra };
     const renderError = (error: Error, lastChunk: Uint8Array | undefined): Uint8Array => renderStreamError(caller.protocol, error, encodeContext, lastChunk);
     stream = relayStream(start.stream, upstream, client, input.signal, { ...hooks, renderError }, { parts, shaper: chat });
   } else {
